@@ -1,0 +1,198 @@
+"""The runs of one job: ordered for paging, indexed by Id, with live runs kept apart.
+
+Every read costs time in the size of what it returns (plus the few runs that are still
+live): runs sit in a list sorted by StartedOn, so a page is a bisect and a slice; an Id
+is a dict look-up; the live runs (not yet in a terminal state) are a small dict that each
+call refreshes, so retries, queued starts and timeouts happen without a scan.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import secrets
+from collections import deque
+from collections.abc import Iterable, Mapping
+from operator import attrgetter
+from typing import Any
+
+from ._compat import mock_random
+from ._job import JobDefinition, RunSettings, settings_key
+from ._run import HOLDS_SLOT, QUEUED_STATE_DETAIL, JobRun, Outcome, Progress
+from .exceptions import ConcurrentRunsExceeded, JobRunNotFound
+
+HISTORY_SECONDS = 365 * 24 * 3600  # AWS keeps job-run history for 365 days
+_started_on = attrgetter("started_on")
+
+
+def new_run_id() -> str:
+    """``jr_`` and 64 lowercase hex digits, from moto's seedable random source."""
+    return f"jr_{mock_random.getrandbits(256):064x}"
+
+
+class RunStore:
+    """All runs of one job definition in one account and region."""
+
+    def __init__(self, job: JobDefinition, source: object = None) -> None:
+        self.job = job
+        self.source = source  # the stock moto job object this store belongs to
+        self.nonce = secrets.token_hex(8)  # binds page tokens to this store's lifetime
+        self.runs: list[JobRun] = []  # ascending StartedOn; ties in creation order
+        self.by_id: dict[str, JobRun] = {}
+        self.live: dict[str, JobRun] = {}  # runs a Progress still drives, in start order
+        self.waiting: deque[tuple[JobRun, Outcome]] = deque()
+        self.outcomes: list[Outcome] = []
+        self._settings: dict[str, RunSettings] = {}
+        self.default_settings = self.intern(job.run_settings({}))
+
+    # ------------------------------------------------------------------ building blocks
+
+    def intern(self, settings: RunSettings) -> RunSettings:
+        """One shared object per distinct settings, so a run costs a pointer for them."""
+        return self._settings.setdefault(settings_key(settings), settings)
+
+    def settings_for(self, overrides: Mapping[str, Any], arguments: Mapping[str, str] | None) -> RunSettings:
+        if not overrides and not arguments:
+            return self.default_settings
+        return self.intern(self.job.run_settings(overrides, arguments))
+
+    def next_outcome(self) -> Outcome:
+        """Outcomes set by the test are used in turn; the last one repeats."""
+        if not self.outcomes:
+            return Outcome()
+        return self.outcomes.pop(0) if len(self.outcomes) > 1 else self.outcomes[0]
+
+    def add(self, runs: Iterable[JobRun]) -> None:
+        """Store runs, keeping the StartedOn order (appending is the common case)."""
+        batch = list(runs)
+        ordered = all(a.started_on <= b.started_on for a, b in itertools.pairwise(batch))
+        if ordered and (not self.runs or not batch or self.runs[-1].started_on <= batch[0].started_on):
+            self.runs.extend(batch)
+        elif len(batch) < 16:
+            for run in batch:
+                bisect.insort_right(self.runs, run, key=_started_on)
+        else:
+            self.runs.extend(batch)
+            self.runs.sort(key=_started_on)
+        for run in batch:
+            self.by_id[run.id] = run
+            if run.active:
+                self.live[run.id] = run
+
+    # ------------------------------------------------------------------------ reading
+
+    def refresh(self, at: float) -> None:
+        """Move every live run on: timeouts, state-manager progress, retries, queue."""
+        while True:
+            self._start_waiting(at)
+            finished = [run for run in list(self.live.values()) if run.refresh(at)]
+            if not finished:
+                return
+            for run in finished:
+                del self.live[run.id]
+                if run.state == "FAILED" and run.attempt < self.job.max_retries:
+                    self._retry(run)
+
+    def describe_all(self) -> None:
+        """A read of every run of the job: counts for moto's ``manual`` progression."""
+        for run in self.live.values():
+            if run.progress is not None:
+                run.progress.advance()
+
+    def get(self, run_id: str, at: float) -> JobRun:
+        run = self.by_id.get(run_id)
+        if run is None or run.started_on < at - HISTORY_SECONDS:
+            raise JobRunNotFound(run_id)
+        return run
+
+    def page(
+        self, limit: int, cursor: tuple[float, int] | None, at: float
+    ) -> tuple[list[JobRun], tuple[float, int] | None]:
+        """Up to ``limit`` runs newest first, starting below ``cursor``.
+
+        A cursor is (StartedOn, position within the runs sharing that StartedOn): runs
+        started later land above it and runs with the same StartedOn land after their
+        peers, so a cursor keeps pointing at the same place while runs are added.
+        """
+        runs = self.runs
+        floor = bisect.bisect_left(runs, at - HISTORY_SECONDS, key=_started_on)
+        if cursor is None:
+            end = len(runs)
+        else:
+            end = bisect.bisect_left(runs, cursor[0], key=_started_on) + cursor[1]
+        start = max(floor, end - limit)
+        chosen = runs[start:end]
+        chosen.reverse()
+        if start <= floor:
+            return chosen, None
+        first = runs[start]
+        return chosen, (first.started_on, start - bisect.bisect_left(runs, first.started_on, key=_started_on))
+
+    # ------------------------------------------------------------------------ changes
+
+    def start(self, settings: RunSettings, at: float, previous_run_id: str | None, queue: bool) -> JobRun:
+        """StartJobRun: a STARTING run, or a WAITING one when queuing and no slot is free."""
+        busy = sum(1 for run in self.live.values() if run.state in HOLDS_SLOT)
+        if busy >= self.job.max_concurrent_runs and not queue:
+            raise ConcurrentRunsExceeded(self.job.name)
+        outcome = self.next_outcome()
+        run = JobRun(
+            id=new_run_id(),
+            settings=settings,
+            state="STARTING",
+            started_on=at,
+            last_modified_on=at,
+            previous_run_id=previous_run_id,
+        )
+        if busy >= self.job.max_concurrent_runs or self.waiting:
+            run.state = "WAITING"
+            run.state_detail = QUEUED_STATE_DETAIL
+            self.waiting.append((run, outcome))
+        else:
+            run.progress = Progress.to_outcome(outcome)
+        self.add([run])
+        return run
+
+    def stop(self, run: JobRun, at: float) -> None:
+        if run.state == "WAITING":
+            self.waiting = deque(item for item in self.waiting if item[0] is not run)
+        run.stop(at)
+        self.live[run.id] = run
+
+    def _retry(self, failed: JobRun) -> None:
+        """AWS retries a FAILED run MaxRetries times, each retry a run of its own."""
+        root = failed.id.split("_attempt_", 1)[0]
+        attempt = failed.attempt + 1
+        at = failed.completed_on if failed.completed_on is not None else failed.started_on
+        retry = JobRun(
+            id=f"{root}_attempt_{attempt}",
+            settings=failed.settings,
+            state="STARTING",
+            started_on=at,
+            last_modified_on=at,
+            attempt=attempt,
+            previous_run_id=failed.id,
+            progress=Progress.to_outcome(self.next_outcome()),
+        )
+        self.add([retry])
+
+    def _start_waiting(self, at: float) -> None:
+        """Queued runs start, oldest first, as slots free; past their Timeout they expire."""
+        while self.waiting:
+            run, outcome = self.waiting[0]
+            if at >= run.started_on + run.settings.timeout * 60:
+                self.waiting.popleft()
+                del self.live[run.id]
+                run.state = "EXPIRED"
+                run.state_detail = None
+                run.completed_on = run.last_modified_on = run.started_on + run.settings.timeout * 60
+                run.execution_time = 0
+                continue
+            busy = sum(1 for r in self.live.values() if r.state in HOLDS_SLOT)
+            if busy >= self.job.max_concurrent_runs:
+                return
+            self.waiting.popleft()
+            run.state = "STARTING"
+            run.state_detail = None
+            run.last_modified_on = at
+            run.progress = Progress.to_outcome(outcome)

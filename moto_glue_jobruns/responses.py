@@ -1,0 +1,137 @@
+"""The responses class for the Glue operations this plugin serves.
+
+``JobRunResponse.dispatch`` is what the Glue URL table points at while the plugin is
+registered: the operations in ``SERVED`` are answered here, every other Glue operation
+goes to stock moto's ``GlueResponse`` unchanged.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+from moto.core.common_types import TYPE_RESPONSE
+from moto.core.responses import BaseResponse
+from moto.glue.responses import GlueResponse
+
+from ._shapes import parse_body, validate
+from .exceptions import AlreadyExists
+from .models import JobRunBackend, jobrun_backends
+
+SERVED = frozenset({"GetJobRuns", "GetJobRun", "StartJobRun", "BatchStopJobRun", "CreateJob", "DeleteJob"})
+_TARGET_PREFIX = "AWSGlue."
+_START_OVERRIDES = (
+    "AllocatedCapacity",
+    "MaxCapacity",
+    "Timeout",
+    "WorkerType",
+    "NumberOfWorkers",
+    "SecurityConfiguration",
+    "NotificationProperty",
+    "ExecutionClass",
+    "ExecutionRoleSessionPolicy",
+    "JobRunQueuingEnabled",
+)
+
+
+def _served_operation(headers: Any) -> str | None:
+    target = headers.get("X-Amz-Target") or headers.get("x-amz-target") or ""
+    operation = target[len(_TARGET_PREFIX) :] if target.startswith(_TARGET_PREFIX) else ""
+    return operation if operation in SERVED else None
+
+
+class JobRunResponse(BaseResponse):
+    """Glue's job-run operations, answered the way AWS answers them."""
+
+    def __init__(self) -> None:
+        super().__init__(service_name="glue")
+        self._request: tuple[Any, str, Any] = (None, "", None)
+
+    @classmethod
+    def dispatch(cls, request: Any, full_url: str, headers: Any) -> TYPE_RESPONSE:
+        """Route one Glue request: served operations here, the rest to stock moto."""
+        if _served_operation(request.headers) is None:
+            return GlueResponse.dispatch(request, full_url, headers)  # type: ignore[no-any-return]
+        response = cls()
+        response._request = (request, full_url, headers)
+        response.setup_class(request, full_url, headers, use_raw_body=True)
+        return response.call_action()
+
+    @property
+    def backend(self) -> JobRunBackend:
+        return jobrun_backends[self.current_account][self.region]
+
+    @functools.cached_property
+    def request_params(self) -> dict[str, Any]:
+        """The JSON body, parsed once and validated against the operation's input shape."""
+        operation = self._get_action()
+        params = parse_body(self.body)
+        validate(operation, params)
+        return params
+
+    def _answer(self, result: dict[str, Any]) -> str:
+        return json.dumps({key: value for key, value in result.items() if value is not None})
+
+    # --------------------------------------------------------------------- operations
+
+    def get_job_runs(self) -> str:
+        params = self.request_params
+        runs, token = self.backend.get_job_runs(
+            job_name=params["JobName"],
+            max_results=params.get("MaxResults"),
+            next_token=params.get("NextToken"),
+        )
+        return self._answer({"JobRuns": runs, "NextToken": token})
+
+    def get_job_run(self) -> str:
+        params = self.request_params
+        run = self.backend.get_job_run(
+            job_name=params["JobName"],
+            run_id=params["RunId"],
+            predecessors=bool(params.get("PredecessorsIncluded")),
+        )
+        return self._answer({"JobRun": run})
+
+    def start_job_run(self) -> str:
+        params = self.request_params
+        run_id = self.backend.start_job_run(
+            job_name=params["JobName"],
+            overrides={key: params[key] for key in _START_OVERRIDES if params.get(key) is not None},
+            arguments=params.get("Arguments"),
+            previous_run_id=params.get("JobRunId"),
+        )
+        return self._answer({"JobRunId": run_id})
+
+    def batch_stop_job_run(self) -> str:
+        params = self.request_params
+        stopped, errors = self.backend.batch_stop_job_run(
+            job_name=params["JobName"], run_ids=params["JobRunIds"]
+        )
+        return self._answer({"SuccessfulSubmissions": stopped, "Errors": errors})
+
+    def create_job(self) -> TYPE_RESPONSE:
+        params = self.request_params
+        with self.backend.lock:
+            if self.backend.job_exists(params["Name"]):
+                raise AlreadyExists(params["Name"])
+            answer = self._stock_answer()
+            if answer[0] == 200:
+                self.backend.register_job(params)
+        return answer
+
+    def delete_job(self) -> TYPE_RESPONSE:
+        params = self.request_params
+        with self.backend.lock:
+            answer = self._stock_answer()
+            if answer[0] == 200:
+                self.backend.forget_job(params["JobName"])
+        return answer
+
+    def _stock_answer(self) -> TYPE_RESPONSE:
+        """Let stock moto handle the request too: it owns the job definitions."""
+        status, headers, body = GlueResponse.dispatch(*self._request)
+        return int(status), {**headers, "status": str(status)}, body
+
+
+__all__ = ["SERVED", "JobRunResponse"]

@@ -1,0 +1,271 @@
+"""Set up run history and decide how started runs end, without going through AWS calls.
+
+``seed_job_runs`` stores runs given in the JobRun shape; ``set_run_outcomes`` chooses how
+the runs the code under test starts will end. Both validate everything before storing
+anything, and both are also served over HTTP for moto's server mode.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from moto.core.common_types import TYPE_RESPONSE
+
+from ._compat import DEFAULT_ACCOUNT_ID
+from ._job import OVERRIDABLE
+from ._run import (
+    ACTIVE_STATES,
+    DEFAULT_ERROR_MESSAGES,
+    ERROR_STATES,
+    OUTCOME_STATES,
+    QUEUED_STATE_DETAIL,
+    JobRun,
+    Outcome,
+    now,
+)
+from ._shapes import Checker, job_run_shape
+from ._store import RunStore, new_run_id
+from .exceptions import GlueJobRunError
+from .models import JobRunBackend, jobrun_backends
+
+MAX_RUNS_PER_CALL = 1_000_000  # one call may not ask for more memory than this
+MAX_BODY_BYTES = 512 * 1024 * 1024
+_OUTCOME_MEMBERS = ("JobRunState", "ErrorMessage", "ExecutionTime", "DPUSeconds")
+
+
+def seed_job_runs(
+    job_name: str,
+    runs: Iterable[Mapping[str, Any]],
+    *,
+    account_id: str | None = None,
+    region_name: str = "us-east-1",
+) -> list[str]:
+    """Store ``runs`` (dicts in the JobRun shape) as history of ``job_name``.
+
+    Returns the run Ids in input order. Members left out are filled from the job
+    definition and AWS's defaults. Raises ``ValueError`` naming the field on bad input,
+    having stored nothing.
+    """
+    backend = _backend(account_id, region_name)
+    raw_runs = list(runs)
+    if len(raw_runs) > MAX_RUNS_PER_CALL:
+        raise ValueError(f"JobRuns: at most {MAX_RUNS_PER_CALL} runs per call, got {len(raw_runs)}")
+    with backend.lock:
+        store = _store(backend, job_name)
+        at = now()
+        built = [_build_run(store, raw, index, at) for index, raw in enumerate(raw_runs)]
+        _check_unique(store, built)
+        store.add(built)
+    return [run.id for run in built]
+
+
+def set_run_outcomes(
+    job_name: str,
+    outcomes: Iterable[Mapping[str, Any]],
+    *,
+    account_id: str | None = None,
+    region_name: str = "us-east-1",
+) -> None:
+    """Choose how the next runs of ``job_name`` end; the last outcome repeats.
+
+    Each outcome is a partial JobRun: ``JobRunState`` (SUCCEEDED, FAILED, TIMEOUT, ERROR
+    or STOPPED), optionally ``ErrorMessage``, ``ExecutionTime`` and ``DPUSeconds``.
+    """
+    backend = _backend(account_id, region_name)
+    parsed = [_parse_outcome(raw, index) for index, raw in enumerate(outcomes)]
+    if not parsed:
+        raise ValueError("Outcomes: give at least one outcome")
+    with backend.lock:
+        _store(backend, job_name).outcomes = parsed
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _backend(account_id: str | None, region_name: str) -> JobRunBackend:
+    account = account_id or os.environ.get("MOTO_ACCOUNT_ID", DEFAULT_ACCOUNT_ID)
+    if not isinstance(account, str) or not (account.isdigit() and len(account) == 12):
+        raise ValueError(f"AccountId: {account!r} is not a 12-digit AWS account id")
+    if not isinstance(region_name, str):
+        raise ValueError(f"Region: {region_name!r} is not a region name")
+    try:
+        return jobrun_backends[account][region_name]
+    except KeyError:
+        raise ValueError(f"Region: {region_name!r} is not a region Glue serves") from None
+
+
+def _store(backend: JobRunBackend, job_name: str) -> RunStore:
+    if not isinstance(job_name, str):
+        raise ValueError(f"JobName: expected a string, got {type(job_name).__name__}")
+    try:
+        return backend.store(job_name)
+    except GlueJobRunError:
+        raise ValueError(
+            f"JobName: no job {job_name!r} in account {backend.account_id}, region "
+            f"{backend.region_name}; create it with CreateJob first"
+        ) from None
+
+
+def _timestamp(name: str, value: Any) -> float:
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+        return aware.timestamp()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return _timestamp(name, datetime.fromisoformat(value.replace("Z", "+00:00")))
+        except ValueError:
+            pass
+    raise ValueError(f"{name}: expected a datetime, epoch seconds or ISO 8601 text, got {value!r}")
+
+
+def _checked(raw: Any, index: int) -> dict[str, Any]:
+    """Type, enum and range checks of one JobRun-shaped dict against the model."""
+    where = f"JobRuns[{index}]"
+    if not isinstance(raw, Mapping):
+        raise ValueError(f"{where}: expected a dict in the JobRun shape, got {type(raw).__name__}")
+    shape = job_run_shape()
+    unknown = sorted(str(key) for key in raw if key not in shape.members)
+    if unknown:
+        raise ValueError(f"{where}: unknown member {unknown[0]!r}; allowed: {', '.join(shape.members)}")
+    values = {key: value for key, value in raw.items() if value is not None}
+    for key in ("StartedOn", "LastModifiedOn", "CompletedOn"):
+        if key in values:
+            values[key] = _timestamp(key, values[key])
+    checker = Checker()
+    for key, value in values.items():
+        member = shape.members[key]
+        enum = getattr(member, "enum", None)
+        if enum and isinstance(value, str) and value not in enum:
+            raise ValueError(f"{key}: {value!r} is not one of {', '.join(enum)}")
+        try:
+            checker.check(member, value, key)
+        except GlueJobRunError as error:
+            raise ValueError(f"{key}: {error.message}; got {value!r}") from None
+    if checker.violations:
+        raise ValueError(f"{where}: " + "; ".join(checker.violations))
+    return values
+
+
+def _build_run(store: RunStore, raw: Any, index: int, at: float) -> JobRun:
+    values = _checked(raw, index)
+    if values.get("JobName", store.job.name) != store.job.name:
+        raise ValueError(f"JobName: {values['JobName']!r} is not the job being seeded ({store.job.name!r})")
+    state = values.get("JobRunState", "SUCCEEDED")
+    active = state in ACTIVE_STATES
+    started = values.get("StartedOn", at)
+    for late in ("CompletedOn", "ExecutionTime", "DPUSeconds"):
+        if active and late in values:
+            raise ValueError(f"{late}: only a finished run has one, and JobRunState is {state}")
+    if state == "SUCCEEDED" or active:
+        if "ErrorMessage" in values:
+            raise ValueError(
+                f"ErrorMessage: only a run that did not succeed has one, and JobRunState is {state}"
+            )
+    completed = values.get("CompletedOn")
+    if completed is None and not active:
+        completed = started + values.get("ExecutionTime", 0)
+    if completed is not None and completed < started:
+        raise ValueError(f"CompletedOn: {completed} is before StartedOn {started}")
+    last_modified = values.get("LastModifiedOn", completed if completed is not None else started)
+    if last_modified < started:
+        raise ValueError(f"LastModifiedOn: {last_modified} is before StartedOn {started}")
+    overrides = {key: values[key] for key in OVERRIDABLE if key in values}
+    return JobRun(
+        id=values.get("Id") or new_run_id(),
+        settings=store.settings_for(overrides, values.get("Arguments")),
+        state=state,
+        started_on=started,
+        last_modified_on=last_modified,
+        completed_on=completed,
+        attempt=values.get("Attempt", 0),
+        previous_run_id=values.get("PreviousRunId"),
+        error_message=values.get("ErrorMessage", DEFAULT_ERROR_MESSAGES.get(state)),
+        execution_time=values.get("ExecutionTime"),
+        dpu_seconds=values.get("DPUSeconds"),
+        state_detail=values.get("StateDetail", QUEUED_STATE_DETAIL if state == "WAITING" else None),
+        predecessor_runs=values.get("PredecessorRuns"),
+    )
+
+
+def _check_unique(store: RunStore, runs: list[JobRun]) -> None:
+    seen: set[str] = set()
+    for run in runs:
+        if run.id in seen or run.id in store.by_id:
+            raise ValueError(f"Id: {run.id!r} is already a run of job {store.job.name!r}")
+        seen.add(run.id)
+
+
+def _parse_outcome(raw: Any, index: int) -> Outcome:
+    if not isinstance(raw, Mapping):
+        raise ValueError(f"Outcomes[{index}]: expected a dict, got {type(raw).__name__}")
+    extra = sorted(str(key) for key in raw if key not in _OUTCOME_MEMBERS)
+    if extra:
+        raise ValueError(
+            f"Outcomes[{index}]: unknown member {extra[0]!r}; allowed: {', '.join(_OUTCOME_MEMBERS)}"
+        )
+    values = _checked(raw, index)
+    state = values.get("JobRunState", "SUCCEEDED")
+    if state not in OUTCOME_STATES:
+        raise ValueError(f"JobRunState: {state!r} is not one of {', '.join(OUTCOME_STATES)}")
+    if "ErrorMessage" in values and state not in ERROR_STATES:
+        raise ValueError(f"ErrorMessage: only FAILED, ERROR or TIMEOUT runs have one, not {state}")
+    return Outcome(
+        state=state,
+        error_message=values.get("ErrorMessage"),
+        execution_time=values.get("ExecutionTime"),
+        dpu_seconds=values.get("DPUSeconds"),
+    )
+
+
+# ------------------------------------------------------------------ server-mode routes
+
+
+def _json_response(status: int, body: Mapping[str, Any]) -> TYPE_RESPONSE:
+    return status, {"Content-Type": "application/json"}, json.dumps(body)
+
+
+def _endpoint(request: Any, runs_key: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    body = request.body if hasattr(request, "body") else request.get_data()
+    if body is not None and len(body) > MAX_BODY_BYTES:
+        raise ValueError(f"the body is larger than {MAX_BODY_BYTES} bytes")
+    try:
+        payload = json.loads(body or b"null")
+    except (ValueError, RecursionError):
+        raise ValueError("the body is not valid JSON") from None
+    if not isinstance(payload, dict):
+        raise ValueError(f'the body must be a JSON object like {{"JobName": ..., "{runs_key}": [...]}}')
+    allowed = {"JobName", runs_key, "AccountId", "Region"}
+    unknown = sorted(str(key) for key in payload if key not in allowed)
+    if unknown:
+        raise ValueError(f"unknown member {unknown[0]!r}; allowed: {', '.join(sorted(allowed))}")
+    if not isinstance(payload.get(runs_key), list):
+        raise ValueError(f"{runs_key}: expected a JSON list")
+    region = payload.get("Region", "us-east-1")
+    options = {"account_id": payload.get("AccountId"), "region_name": region}
+    return payload, options
+
+
+def seed_endpoint(request: Any, full_url: str, headers: Any) -> TYPE_RESPONSE:
+    """``POST /moto-api/glue-jobruns/seed``: ``seed_job_runs`` over HTTP."""
+    try:
+        payload, options = _endpoint(request, "JobRuns")
+        ids = seed_job_runs(payload.get("JobName"), payload["JobRuns"], **options)  # type: ignore[arg-type]
+    except (ValueError, RecursionError) as error:
+        return _json_response(400, {"__type": "InvalidInputException", "message": str(error)})
+    return _json_response(200, {"JobRunIds": ids})
+
+
+def outcomes_endpoint(request: Any, full_url: str, headers: Any) -> TYPE_RESPONSE:
+    """``POST /moto-api/glue-jobruns/outcomes``: ``set_run_outcomes`` over HTTP."""
+    try:
+        payload, options = _endpoint(request, "Outcomes")
+        set_run_outcomes(payload.get("JobName"), payload["Outcomes"], **options)  # type: ignore[arg-type]
+    except (ValueError, RecursionError) as error:
+        return _json_response(400, {"__type": "InvalidInputException", "message": str(error)})
+    return _json_response(200, {})
