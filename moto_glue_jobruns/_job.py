@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ._shapes import default_glue_version
+from .exceptions import CapacityConflict, TimeoutTooLong
 
 # AWS defaults, from the model's documentation and the API reference (SPEC Appendix A).
 LOG_GROUP_NAME = "/aws-glue/jobs"
@@ -21,7 +22,17 @@ EXECUTION_CLASS = "STANDARD"
 JOB_MODE = "SCRIPT"
 PYTHON_SHELL_CAPACITY = 0.0625  # CreateJob MaxCapacity: pythonshell default
 SPARK_CAPACITY = 10.0  # CreateJob MaxCapacity: glueetl / gluestreaming default
+MAX_TIMEOUT = 10080  # "Jobs must have timeout values less than 7 days or 10080 minutes."
 DPU_PER_WORKER = {"G.025X": 0.25, "G.1X": 1.0, "G.2X": 2.0, "G.4X": 4.0, "G.8X": 8.0, "Z.2X": 2.0}
+
+
+def check_run_request(members: Mapping[str, Any]) -> None:
+    """The checks AWS makes on StartJobRun members beyond the model's constraints."""
+    if members.get("AllocatedCapacity") is not None and members.get("MaxCapacity") is not None:
+        raise CapacityConflict()
+    timeout = members.get("Timeout")
+    if timeout is not None and timeout > MAX_TIMEOUT:
+        raise TimeoutTooLong(MAX_TIMEOUT)
 
 
 def default_timeout(glue_version: str) -> int:

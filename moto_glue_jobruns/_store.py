@@ -144,7 +144,7 @@ class RunStore:
             last_modified_on=at,
             previous_run_id=previous_run_id,
         )
-        if busy >= self.job.max_concurrent_runs or self.waiting:
+        if busy >= self.job.max_concurrent_runs:
             run.state = "WAITING"
             run.state_detail = QUEUED_STATE_DETAIL
             self.waiting.append((run, outcome))

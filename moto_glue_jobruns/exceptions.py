@@ -30,6 +30,20 @@ class MaxResultsOutOfRange(InvalidInput):
         super().__init__(f"MaxResults size must be between {low} and {high}")
 
 
+class CapacityConflict(InvalidInput):
+    """StartJobRun given both AllocatedCapacity and MaxCapacity (the text stock moto uses)."""
+
+    def __init__(self) -> None:
+        super().__init__("Please set only Allocated Capacity or Max Capacity")
+
+
+class TimeoutTooLong(InvalidInput):
+    """Glue rejects timeouts of more than 7 days (the model's Timeout documentation)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"Timeout must be at most {limit} minutes (7 days)")
+
+
 class InvalidNextToken(InvalidInput):
     """A NextToken this plugin did not issue for this job, account and region."""
 

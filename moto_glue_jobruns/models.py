@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.glue.models import glue_backends
 
-from ._job import JobDefinition
+from ._job import JobDefinition, check_run_request
 from ._run import STOPPABLE, JobRun, Outcome, now
 from ._store import RunStore
 from .exceptions import InvalidNextToken, JobNotFound
@@ -122,6 +122,7 @@ class JobRunBackend(BaseBackend):
         previous_run_id: str | None,
     ) -> str:
         """StartJobRun; the run's JobRunQueuingEnabled, else the job's, decides queuing."""
+        check_run_request(overrides)
         store = self.store(job_name)
         at = now()
         store.refresh(at)
@@ -135,7 +136,7 @@ class JobRunBackend(BaseBackend):
         """Stop what can be stopped; every other Id is an ``Errors`` entry, never a raise."""
         stopped: list[dict[str, str]] = []
         errors: list[dict[str, Any]] = []
-        store = self.stores.get(job_name) if not self.job_exists(job_name) else self.store(job_name)
+        store = self.store(job_name) if self.job_exists(job_name) else None
         at = now()
         if store is not None:
             store.refresh(at)

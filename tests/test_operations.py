@@ -148,3 +148,24 @@ def test_batch_stop_job_run__unknown_job_reports_every_id(glue: Any) -> None:
     response = glue.batch_stop_job_run(JobName="missing", JobRunIds=["jr_a", "jr_b"])
     assert response["SuccessfulSubmissions"] == []
     assert [e["JobRunId"] for e in response["Errors"]] == ["jr_a", "jr_b"]
+
+
+def test_start_job_run__allocated_and_max_capacity_conflict(glue: Any, make_job: JobFactory) -> None:
+    job = make_job()
+    with pytest.raises(ClientError) as exc:
+        glue.start_job_run(JobName=job, AllocatedCapacity=10, MaxCapacity=10.0)
+    assert error_of(exc) == (
+        "InvalidInputException",
+        "Please set only Allocated Capacity or Max Capacity",
+        400,
+    )
+    assert glue.get_job_runs(JobName=job)["JobRuns"] == []
+
+
+def test_start_job_run__timeout_over_seven_days(glue: Any, make_job: JobFactory) -> None:
+    job = make_job()
+    with pytest.raises(ClientError) as exc:
+        glue.start_job_run(JobName=job, Timeout=10081)
+    assert error_of(exc)[0::2] == ("InvalidInputException", 400)
+    run_id = glue.start_job_run(JobName=job, Timeout=10080)["JobRunId"]
+    assert glue.get_job_run(JobName=job, RunId=run_id)["JobRun"]["Timeout"] == 10080
