@@ -48,18 +48,18 @@ class RunSettings:
     arguments: Mapping[str, str]
     allocated_capacity: int
     max_capacity: float
-    worker_type: str | None
-    number_of_workers: int | None
     timeout: int
-    security_configuration: str | None
-    notification_property: Mapping[str, Any] | None
     glue_version: str
     execution_class: str
     job_mode: str
-    job_run_queuing_enabled: bool | None
-    maintenance_window: str | None
-    profile_name: str | None
-    execution_role_session_policy: str | None
+    worker_type: str | None = None
+    number_of_workers: int | None = None
+    security_configuration: str | None = None
+    notification_property: Mapping[str, Any] | None = None
+    job_run_queuing_enabled: bool | None = None
+    maintenance_window: str | None = None
+    profile_name: str | None = None
+    execution_role_session_policy: str | None = None
     trigger_name: str | None = None
     log_group_name: str = LOG_GROUP_NAME
 
@@ -135,19 +135,7 @@ class JobDefinition:
     non_overridable_arguments: Mapping[str, str] = field(default_factory=dict)
     max_retries: int = 0
     max_concurrent_runs: int = MAX_CONCURRENT_RUNS
-    allocated_capacity: int | None = None
-    max_capacity: float | None = None
-    worker_type: str | None = None
-    number_of_workers: int | None = None
-    timeout: int | None = None
-    security_configuration: str | None = None
-    notification_property: Mapping[str, Any] | None = None
-    glue_version: str | None = None
-    execution_class: str | None = None
-    job_mode: str | None = None
-    job_run_queuing_enabled: bool | None = None
-    maintenance_window: str | None = None
-    profile_name: str | None = None
+    run_defaults: Mapping[str, Any] = field(default_factory=dict)  # RunSettings field -> job value
 
     @classmethod
     def from_members(cls, members: Mapping[str, Any]) -> JobDefinition:
@@ -162,19 +150,7 @@ class JobDefinition:
             non_overridable_arguments=dict(members.get("NonOverridableArguments") or {}),
             max_retries=members.get("MaxRetries") or 0,
             max_concurrent_runs=MAX_CONCURRENT_RUNS if concurrent is None else concurrent,
-            allocated_capacity=members.get("AllocatedCapacity"),
-            max_capacity=members.get("MaxCapacity"),
-            worker_type=members.get("WorkerType"),
-            number_of_workers=members.get("NumberOfWorkers"),
-            timeout=members.get("Timeout"),
-            security_configuration=members.get("SecurityConfiguration"),
-            notification_property=members.get("NotificationProperty"),
-            glue_version=members.get("GlueVersion"),
-            execution_class=members.get("ExecutionClass"),
-            job_mode=members.get("JobMode"),
-            job_run_queuing_enabled=members.get("JobRunQueuingEnabled"),
-            maintenance_window=members.get("MaintenanceWindow"),
-            profile_name=members.get("ProfileName"),
+            run_defaults=_settings_fields(members),
         )
 
     def run_settings(
@@ -183,48 +159,47 @@ class JobDefinition:
         """Resolve a run's settings: ``overrides`` (JobRun member names), then the job,
         then AWS's defaults. ``arguments`` overlay DefaultArguments and are overlaid by
         NonOverridableArguments."""
-        merged_arguments = {**self.default_arguments, **(arguments or {}), **self.non_overridable_arguments}
-        given = {OVERRIDABLE[k]: v for k, v in overrides.items() if k in OVERRIDABLE and v is not None}
-        glue_version = given.get("glue_version", self.glue_version) or default_glue_version()
-        worker_type = given.get("worker_type", self.worker_type)
-        workers = given.get("number_of_workers", self.number_of_workers)
-        allocated, maximum = self._capacity(given, worker_type, workers)
-        timeout = given.get("timeout", self.timeout)
+        given = _settings_fields(overrides)
+        chosen = {**self.run_defaults, **given}
+        glue_version = chosen.get("glue_version") or default_glue_version()
+        timeout = chosen.get("timeout")
+        allocated, maximum = self._capacity(given, chosen)
         return RunSettings(
-            arguments=merged_arguments,
-            allocated_capacity=allocated,
-            max_capacity=maximum,
-            worker_type=worker_type,
-            number_of_workers=workers,
-            timeout=default_timeout(glue_version) if timeout is None else timeout,
-            security_configuration=given.get("security_configuration", self.security_configuration),
-            notification_property=given.get("notification_property", self.notification_property),
-            glue_version=glue_version,
-            execution_class=given.get("execution_class", self.execution_class) or EXECUTION_CLASS,
-            job_mode=given.get("job_mode", self.job_mode) or JOB_MODE,
-            job_run_queuing_enabled=given.get("job_run_queuing_enabled", self.job_run_queuing_enabled),
-            maintenance_window=given.get("maintenance_window", self.maintenance_window),
-            profile_name=given.get("profile_name", self.profile_name),
-            execution_role_session_policy=given.get("execution_role_session_policy"),
-            trigger_name=given.get("trigger_name"),
-            log_group_name=given.get("log_group_name", LOG_GROUP_NAME),
+            **{
+                **chosen,
+                "arguments": {
+                    **self.default_arguments,
+                    **(arguments or {}),
+                    **self.non_overridable_arguments,
+                },
+                "allocated_capacity": allocated,
+                "max_capacity": maximum,
+                "glue_version": glue_version,
+                "timeout": default_timeout(glue_version) if timeout is None else timeout,
+                "execution_class": chosen.get("execution_class") or EXECUTION_CLASS,
+                "job_mode": chosen.get("job_mode") or JOB_MODE,
+            }
         )
 
-    def _capacity(
-        self, given: Mapping[str, Any], worker_type: str | None, workers: int | None
-    ) -> tuple[int, float]:
-        """AllocatedCapacity and MaxCapacity as AWS reports them for a run."""
-        if "max_capacity" in given or "allocated_capacity" in given:
-            value = float(given.get("max_capacity", given.get("allocated_capacity")))
-            allocated = given.get("allocated_capacity", int(value))
-            return int(allocated), float(given.get("max_capacity", value))
-        if worker_type is not None and workers is not None:
-            dpus = DPU_PER_WORKER.get(worker_type, 1.0) * workers
-            return int(dpus), float(dpus)
-        job_value = self.max_capacity if self.max_capacity is not None else self.allocated_capacity
-        if job_value is None:
-            job_value = PYTHON_SHELL_CAPACITY if self.command_name == "pythonshell" else SPARK_CAPACITY
-        return int(job_value), float(job_value)
+    def _capacity(self, given: Mapping[str, Any], chosen: Mapping[str, Any]) -> tuple[int, float]:
+        """AllocatedCapacity and MaxCapacity as AWS reports them: the run's capacity, else
+        its workers' DPUs, else the job's capacity, else the command's default."""
+        for source in (given, chosen):
+            if "max_capacity" in source or "allocated_capacity" in source:
+                maximum = float(source.get("max_capacity", source.get("allocated_capacity")))
+                return int(source.get("allocated_capacity", maximum)), maximum
+            if source.get("worker_type") is not None and chosen.get("number_of_workers") is not None:
+                dpus = DPU_PER_WORKER.get(source["worker_type"], 1.0) * chosen["number_of_workers"]
+                return int(dpus), float(dpus)
+        default = PYTHON_SHELL_CAPACITY if self.command_name == "pythonshell" else SPARK_CAPACITY
+        return int(default), default
+
+
+def _settings_fields(members: Mapping[str, Any]) -> dict[str, Any]:
+    """The RunSettings fields named by JobRun/CreateJob ``members`` that are set."""
+    return {
+        OVERRIDABLE[key]: value for key, value in members.items() if key in OVERRIDABLE and value is not None
+    }
 
 
 def settings_key(settings: RunSettings) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
+from moto.server import ThreadedMotoServer
 
 JobFactory = Callable[..., str]
 
@@ -34,4 +35,25 @@ def error_of(exc_info: pytest.ExceptionInfo[Any]) -> tuple[str, str, int]:
         response["Error"]["Code"],
         response["Error"]["Message"],
         response["ResponseMetadata"]["HTTPStatusCode"],
+    )
+
+
+@pytest.fixture(scope="session")
+def endpoint() -> Iterator[str]:
+    """moto's ThreadedMotoServer on a free 127.0.0.1 port, in this (plugin-registered) process."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+def server_client(endpoint: str, region: str = "us-east-1") -> Any:
+    """A boto3 Glue client talking to the server at ``endpoint``."""
+    return boto3.client(
+        "glue",
+        region_name=region,
+        endpoint_url=endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
     )

@@ -6,10 +6,9 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 import requests
-from moto.server import ThreadedMotoServer
+from conftest import server_client
 
 GLUE_HEADERS = {
     "Content-Type": "application/x-amz-json-1.1",
@@ -19,25 +18,10 @@ GLUE_HEADERS = {
 }
 
 
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 @pytest.fixture
 def client(endpoint: str) -> Iterator[Any]:
     requests.post(f"{endpoint}/moto-api/reset", timeout=10)
-    glue = boto3.client(
-        "glue",
-        region_name="us-east-1",
-        endpoint_url=endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    glue = server_client(endpoint)
     glue.create_job(Name="job", Role="r", Command={"Name": "glueetl"})
     yield glue
     requests.post(f"{endpoint}/moto-api/reset", timeout=10)
@@ -63,13 +47,7 @@ def test_server__seed_then_page_through_with_boto3(endpoint: str, client: Any) -
 
 
 def test_server__seed_accepts_iso_timestamps_and_region(endpoint: str, client: Any) -> None:
-    west = boto3.client(
-        "glue",
-        region_name="eu-west-1",
-        endpoint_url=endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    west = server_client(endpoint, "eu-west-1")
     west.create_job(Name="job", Role="r", Command={"Name": "glueetl"})
     response = seed(
         endpoint,

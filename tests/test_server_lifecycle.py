@@ -6,31 +6,15 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 import requests
-from moto.server import ThreadedMotoServer
-
-
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+from conftest import server_client
 
 
 @pytest.fixture
 def glue(endpoint: str) -> Iterator[Any]:
     requests.post(f"{endpoint}/moto-api/reset", timeout=10)
-    client = boto3.client(
-        "glue",
-        region_name="us-east-1",
-        endpoint_url=endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    client = server_client(endpoint)
     client.create_job(Name="job", Role="r", Command={"Name": "glueetl"}, MaxRetries=1)
     yield client
     requests.post(
