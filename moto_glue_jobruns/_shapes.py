@@ -30,7 +30,9 @@ def input_shape(operation: str) -> StructureShape:
     return shape
 
 
+@functools.cache
 def job_run_shape() -> StructureShape:
+    """The JobRun output shape; cached, since botocore rebuilds a shape on every look-up."""
     shape = glue_model().shape_for("JobRun")
     assert isinstance(shape, StructureShape)
     return shape

@@ -57,7 +57,8 @@ def seed_job_runs(
     with backend.lock:
         store = _store(backend, job_name)
         at = now()
-        built = [_build_run(store, raw, index, at) for index, raw in enumerate(raw_runs)]
+        validation = _Validation()
+        built = [_build_run(store, validation, raw, index, at) for index, raw in enumerate(raw_runs)]
         _check_unique(store, built)
         store.add(built)
     return [run.id for run in built]
@@ -124,49 +125,71 @@ def _timestamp(name: str, value: Any) -> float:
     raise ValueError(f"{name}: expected a datetime, epoch seconds or ISO 8601 text, got {value!r}")
 
 
-def _checked(raw: Any, index: int) -> dict[str, Any]:
-    """Type, enum and range checks of one JobRun-shaped dict against the model."""
-    where = f"JobRuns[{index}]"
-    if not isinstance(raw, Mapping):
-        raise ValueError(f"{where}: expected a dict in the JobRun shape, got {type(raw).__name__}")
-    shape = job_run_shape()
-    unknown = sorted(str(key) for key in raw if key not in shape.members)
-    if unknown:
-        raise ValueError(f"{where}: unknown member {unknown[0]!r}; allowed: {', '.join(shape.members)}")
-    values = {key: value for key, value in raw.items() if value is not None}
-    for key in ("StartedOn", "LastModifiedOn", "CompletedOn"):
-        if key in values:
-            values[key] = _timestamp(key, values[key])
-    checker = Checker()
-    for key, value in values.items():
-        member = shape.members[key]
+class _Validation:
+    """Type, enum and range checks of JobRun-shaped dicts against the model.
+
+    A scalar value once accepted for a member is remembered, so seeding many runs that
+    share states, figures and settings checks each distinct value once.
+    """
+
+    def __init__(self) -> None:
+        self.members = job_run_shape().members
+        self.accepted: set[tuple[str, type, Any]] = set()
+
+    def checked(self, raw: Any, index: int) -> dict[str, Any]:
+        if not isinstance(raw, dict) and not isinstance(raw, Mapping):
+            raise ValueError(
+                f"JobRuns[{index}]: expected a dict in the JobRun shape, got {type(raw).__name__}"
+            )
+        if not self.members.keys() >= raw.keys():
+            unknown = sorted(str(key) for key in raw if key not in self.members)
+            raise ValueError(
+                f"JobRuns[{index}]: unknown member {unknown[0]!r}; allowed: {', '.join(self.members)}"
+            )
+        values = {key: value for key, value in raw.items() if value is not None}
+        for key in _TIMESTAMPS:
+            if key in values:
+                values[key] = _timestamp(key, values[key])  # the conversion is the check
+        accepted = self.accepted
+        for key, value in values.items():
+            if key in _TIMESTAMPS:
+                continue
+            if not isinstance(value, (str, int, float)) or (key, type(value), value) not in accepted:
+                self._check(key, value, index)
+        return values
+
+    def _check(self, key: str, value: Any, index: int) -> None:
+        member = self.members[key]
         enum = getattr(member, "enum", None)
         if enum and isinstance(value, str) and value not in enum:
             raise ValueError(f"{key}: {value!r} is not one of {', '.join(enum)}")
+        checker = Checker()
         try:
             checker.check(member, value, key)
         except GlueJobRunError as error:
             raise ValueError(f"{key}: {error.message}; got {value!r}") from None
-    if checker.violations:
-        raise ValueError(f"{where}: " + "; ".join(checker.violations))
-    return values
+        if checker.violations:
+            raise ValueError(f"JobRuns[{index}]: " + "; ".join(checker.violations))
+        if isinstance(value, (str, int, float)):  # hashable, and checked by value alone
+            self.accepted.add((key, type(value), value))
 
 
-def _build_run(store: RunStore, raw: Any, index: int, at: float) -> JobRun:
-    values = _checked(raw, index)
+_TIMESTAMPS = ("StartedOn", "LastModifiedOn", "CompletedOn")
+
+
+def _build_run(store: RunStore, validation: _Validation, raw: Any, index: int, at: float) -> JobRun:
+    values = validation.checked(raw, index)
     if values.get("JobName", store.job.name) != store.job.name:
         raise ValueError(f"JobName: {values['JobName']!r} is not the job being seeded ({store.job.name!r})")
     state = values.get("JobRunState", "SUCCEEDED")
     active = state in ACTIVE_STATES
     started = values.get("StartedOn", at)
-    for late in ("CompletedOn", "ExecutionTime", "DPUSeconds"):
-        if active and late in values:
-            raise ValueError(f"{late}: only a finished run has one, and JobRunState is {state}")
-    if state == "SUCCEEDED" or active:
-        if "ErrorMessage" in values:
-            raise ValueError(
-                f"ErrorMessage: only a run that did not succeed has one, and JobRunState is {state}"
-            )
+    if active:
+        for late in ("CompletedOn", "ExecutionTime", "DPUSeconds"):
+            if late in values:
+                raise ValueError(f"{late}: only a finished run has one, and JobRunState is {state}")
+    if (state == "SUCCEEDED" or active) and "ErrorMessage" in values:
+        raise ValueError(f"ErrorMessage: only a run that did not succeed has one, and JobRunState is {state}")
     completed = values.get("CompletedOn")
     if completed is None and not active:
         completed = started + values.get("ExecutionTime", 0)
@@ -175,10 +198,14 @@ def _build_run(store: RunStore, raw: Any, index: int, at: float) -> JobRun:
     last_modified = values.get("LastModifiedOn", completed if completed is not None else started)
     if last_modified < started:
         raise ValueError(f"LastModifiedOn: {last_modified} is before StartedOn {started}")
-    overrides = {key: values[key] for key in OVERRIDABLE if key in values}
+    if values.keys().isdisjoint(_SETTINGS_MEMBERS):
+        settings = store.default_settings
+    else:
+        overrides = {key: values[key] for key in OVERRIDABLE if key in values}
+        settings = store.settings_for(overrides, values.get("Arguments"))
     return JobRun(
         id=values.get("Id") or new_run_id(),
-        settings=store.settings_for(overrides, values.get("Arguments")),
+        settings=settings,
         state=state,
         started_on=started,
         last_modified_on=last_modified,
@@ -191,6 +218,9 @@ def _build_run(store: RunStore, raw: Any, index: int, at: float) -> JobRun:
         state_detail=values.get("StateDetail", QUEUED_STATE_DETAIL if state == "WAITING" else None),
         predecessor_runs=values.get("PredecessorRuns"),
     )
+
+
+_SETTINGS_MEMBERS = frozenset({*OVERRIDABLE, "Arguments"})
 
 
 def _check_unique(store: RunStore, runs: list[JobRun]) -> None:
@@ -209,7 +239,7 @@ def _parse_outcome(raw: Any, index: int) -> Outcome:
         raise ValueError(
             f"Outcomes[{index}]: unknown member {extra[0]!r}; allowed: {', '.join(_OUTCOME_MEMBERS)}"
         )
-    values = _checked(raw, index)
+    values = _Validation().checked(raw, index)
     state = values.get("JobRunState", "SUCCEEDED")
     if state not in OUTCOME_STATES:
         raise ValueError(f"JobRunState: {state!r} is not one of {', '.join(OUTCOME_STATES)}")
