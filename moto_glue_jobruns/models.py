@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from moto.core.base_backend import BackendDict, BaseBackend
-from moto.glue.models import glue_backends
 
 from ._job import JobDefinition, check_run_request
 from ._run import STOPPABLE, JobRun, Outcome, now
@@ -53,6 +52,8 @@ class JobRunBackend(BaseBackend):
 
     @property
     def _stock_jobs(self) -> dict[str, Any]:
+        from moto.glue.models import glue_backends  # loaded with moto's Glue, not at our import
+
         jobs: dict[str, Any] = glue_backends[self.account_id][self.region_name].jobs
         return jobs
 

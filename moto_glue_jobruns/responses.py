@@ -1,7 +1,7 @@
 """The responses class for the Glue operations this plugin serves.
 
-``JobRunResponse.dispatch`` is what the Glue URL table points at while the plugin is
-registered: the operations in ``SERVED`` are answered here, every other Glue operation
+``JobRunResponse.dispatch`` answers what the Glue URL table sends while the plugin is
+registered (through ``_registration.glue_dispatch``): the operations in ``SERVED`` are answered here, every other Glue operation
 goes to stock moto's ``GlueResponse`` unchanged.
 """
 
@@ -13,13 +13,17 @@ from typing import Any
 
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import BaseResponse
+from moto.core.utils import camelcase_to_underscores
 from moto.glue.responses import GlueResponse
+from moto.utilities.aws_headers import gen_amzn_requestid_long
+from werkzeug.exceptions import HTTPException
 
 from ._shapes import parse_body, validate
 from .exceptions import AlreadyExists
 from .models import JobRunBackend, jobrun_backends
 
 SERVED = frozenset({"GetJobRuns", "GetJobRun", "StartJobRun", "BatchStopJobRun", "CreateJob", "DeleteJob"})
+_METHODS = {operation: camelcase_to_underscores(operation) for operation in SERVED}
 _TARGET_PREFIX = "AWSGlue."
 _START_OVERRIDES = (
     "AllocatedCapacity",
@@ -57,6 +61,34 @@ class JobRunResponse(BaseResponse):
         response._request = (request, full_url, headers)
         response.setup_class(request, full_url, headers, use_raw_body=True)
         return response.call_action()
+
+    def call_action(self) -> TYPE_RESPONSE:
+        """``BaseResponse.call_action`` for the served operations, without two costs it pays
+        on every request: listing the class's methods, and a regex over the whole body that
+        looks for an XML ``<RequestId>`` (a JSON answer has none)."""
+        headers: dict[str, Any] = self.response_headers
+        try:
+            self._authenticate_and_authorize_normal_action()
+        except HTTPException as error:
+            headers["status"] = _status(error)
+            return self._finish(_status(error), headers, error.description)
+        try:
+            answer = getattr(self, _METHODS[self._get_action()])()
+        except HTTPException as error:
+            error_headers = {**dict(error.get_headers() or []), "status": _status(error)}
+            return self._finish(_status(error), error_headers, error.description)
+        if isinstance(answer, str):
+            return self._finish(200, headers, answer)
+        status, new_headers, body = answer
+        headers.update(new_headers)
+        return self._finish(int(new_headers.get("status", status)), headers, body)
+
+    @staticmethod
+    def _finish(status: int, headers: dict[str, Any], body: Any) -> TYPE_RESPONSE:
+        if "status" in headers:
+            headers["status"] = str(headers["status"])
+        gen_amzn_requestid_long(headers)
+        return status, headers, body
 
     @property
     def backend(self) -> JobRunBackend:
@@ -132,6 +164,10 @@ class JobRunResponse(BaseResponse):
         """Let stock moto handle the request too: it owns the job definitions."""
         status, headers, body = GlueResponse.dispatch(*self._request)
         return int(status), {**headers, "status": str(status)}, body
+
+
+def _status(error: HTTPException) -> int:
+    return error.code if error.code is not None else 500
 
 
 __all__ = ["SERVED", "JobRunResponse"]
