@@ -95,8 +95,11 @@ class RunSettings:
     def auto_scaling(self) -> bool:
         return self.arguments.get("--enable-auto-scaling") == "true"
 
+    @functools.cached_property
     def dpu_factor(self) -> float | None:
-        """DPUs per worker when AWS reports DPUSeconds (FLEX or auto scaling), else None."""
+        """DPUs per worker when AWS reports DPUSeconds (FLEX or auto scaling), else None.
+
+        Computed once per settings object, which many runs share."""
         if self.execution_class != "FLEX" and not self.auto_scaling:
             return None
         if self.worker_type is None or self.number_of_workers is None:

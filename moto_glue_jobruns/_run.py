@@ -167,7 +167,7 @@ class JobRun:
             members["ExecutionTime"] = execution_time
             dpu_seconds = self.dpu_seconds
             if dpu_seconds is None:
-                factor = self.settings.dpu_factor()
+                factor = self.settings.dpu_factor
                 dpu_seconds = None if factor is None else float(execution_time * factor)
             if dpu_seconds is not None:
                 members["DPUSeconds"] = dpu_seconds

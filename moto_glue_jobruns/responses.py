@@ -23,6 +23,7 @@ from .exceptions import AlreadyExists
 from .models import JobRunBackend, jobrun_backends
 
 SERVED = frozenset({"GetJobRuns", "GetJobRun", "StartJobRun", "BatchStopJobRun", "CreateJob", "DeleteJob"})
+_encode = json.JSONEncoder(check_circular=False, separators=(",", ":")).encode  # answers hold no cycles
 _METHODS = {operation: camelcase_to_underscores(operation) for operation in SERVED}
 _TARGET_PREFIX = "AWSGlue."
 _START_OVERRIDES = (
@@ -103,7 +104,7 @@ class JobRunResponse(BaseResponse):
         return params
 
     def _answer(self, result: dict[str, Any]) -> str:
-        return json.dumps({key: value for key, value in result.items() if value is not None})
+        return _encode({key: value for key, value in result.items() if value is not None})
 
     # --------------------------------------------------------------------- operations
 
