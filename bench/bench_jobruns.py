@@ -229,7 +229,7 @@ class Bench:
             self.row(figure, n, **result, stock_lower_bound=n > stock_n)
 
     def _page(self, plugin_args: dict[str, Any], stock_args: dict[str, Any]) -> dict[str, float]:
-        rounds, budget = (12, 2.0) if self.quick else (30, 8.0)
+        rounds, budget = (12, 2.0) if self.quick else (40, 8.0)
         srv_stock, srv_plugin = self.servers["stock"][1], self.servers["plugin"][1]
         answer = self.glue.get_job_runs(**plugin_args)
         assert len(answer["JobRuns"]) == PAGE
@@ -522,7 +522,12 @@ def targets(rows: list[dict[str, Any]], others: dict[str, float], sizes: list[in
             checks.append(
                 (flat <= 1.1, f"{figure}: N={high['N']:,} / N={low['N']:,} = {flat:.2f} (flat, ≤ 1.1)")
             )
-    checks.append((others["seed"] >= 100_000, f"seed_job_runs: {others['seed']:,.0f} runs/s (≥ 100,000)"))
+    checks.append(
+        (
+            others["seed"] >= 100_000,
+            f"seed_job_runs of {sizes[-1] if 100_000 not in sizes else 100_000:,} runs: {others['seed']:,.0f} runs/s (≥ 100,000)",
+        )
+    )
     checks.append((others["memory"] <= 400, f"memory: {others['memory']:.0f} B per stored run (≤ 400)"))
     checks.append((others["other"] <= 1.05, f"GetDatabase: {others['other']:.3f} x stock (≤ 1.05)"))
     checks.append((others["import"] <= 0.05, f"import after moto: {others['import'] * 1e3:.1f} ms (≤ 50 ms)"))
@@ -573,7 +578,7 @@ def main(argv: list[str] | None = None) -> None:
     imports = statistics.median(child(_IMPORT_CHILD) for _ in range(3 if args.quick else 7))
     other = next(r for r in bench.rows if r["N"] is None)
     others = {
-        "seed": min(seed_rates[1:] or seed_rates),
+        "seed": seed_rates[sizes.index(100_000)] if 100_000 in sizes else seed_rates[-1],
         "memory": memory_plugin,
         "other": other["plugin"] / other["stock"],
         "import": imports,
@@ -584,9 +589,9 @@ def main(argv: list[str] | None = None) -> None:
         "rows": bench.rows,
         "others": [
             (
-                "seed_job_runs (runs/s, validation included)",
+                "seed_job_runs, runs/s (validation included), N = " + ", ".join(f"{n:,}" for n in sizes),
                 "no seeding",
-                f"{others['seed']:,.0f}",
+                ", ".join(f"{rate:,.0f}" for rate in seed_rates),
                 "≥ 100,000",
             ),
             (
