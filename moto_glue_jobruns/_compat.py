@@ -1,6 +1,19 @@
-"""Seams between moto 5.0 and the newest 5.x: every import from moto internals lives here."""
+"""Seams between moto 5.0 and the newest 5.x: every import from moto internals lives here.
+
+Verified on moto 5.0.0, the newest 5.0.x, 5.1.x and the newest 5.x:
+
+* ``moto.core.utils.utcnow``, ``ManagedState``, ``mock_random``, ``state_manager`` and
+  ``DEFAULT_ACCOUNT_ID`` exist under these names on every one of them.
+* moto's botocore stubber rebuilds ``backend.urls`` from ``moto.glue.urls.url_paths`` on
+  every request, so replacing that table's entry is seen at once, in process and by a
+  server created after registration.
+* ``ThreadedMotoServer.get_host_and_port()`` only exists from moto 5.0.x (not 5.0.0);
+  ``server_address`` reads the bound port either way, so ``port=0`` is usable everywhere.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.core.utils import utcnow
@@ -8,4 +21,27 @@ from moto.moto_api import state_manager
 from moto.moto_api._internal import mock_random
 from moto.moto_api._internal.managed_state_model import ManagedState
 
-__all__ = ["DEFAULT_ACCOUNT_ID", "ManagedState", "mock_random", "state_manager", "utcnow"]
+if TYPE_CHECKING:  # moto.server needs the ``server`` extra (flask); import it lazily
+    from moto.server import ThreadedMotoServer
+
+
+def server_address(server: ThreadedMotoServer) -> tuple[str, int]:
+    """The host and port a started ``ThreadedMotoServer`` listens on (``port=0`` too)."""
+    get_host_and_port = getattr(server, "get_host_and_port", None)
+    if get_host_and_port is not None:
+        host, port = get_host_and_port()
+        return str(host), int(port)
+    bound = server._server  # moto 5.0.0: no accessor, read werkzeug's server
+    if bound is None:
+        raise RuntimeError("start() the ThreadedMotoServer before asking for its address")
+    return str(bound.server_address[0]), int(bound.server_address[1])
+
+
+__all__ = [
+    "DEFAULT_ACCOUNT_ID",
+    "ManagedState",
+    "mock_random",
+    "server_address",
+    "state_manager",
+    "utcnow",
+]

@@ -8,6 +8,8 @@ import pytest
 from moto import mock_aws
 from moto.server import ThreadedMotoServer
 
+from moto_glue_jobruns._compat import server_address
+
 JobFactory = Callable[..., str]
 
 
@@ -43,7 +45,7 @@ def endpoint() -> Iterator[str]:
     """moto's ThreadedMotoServer on a free 127.0.0.1 port, in this (plugin-registered) process."""
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
-    host, port = server.get_host_and_port()
+    host, port = server_address(server)
     yield f"http://{host}:{port}"
     server.stop()
 
