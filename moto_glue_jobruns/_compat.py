@@ -28,13 +28,13 @@ if TYPE_CHECKING:  # moto.server needs the ``server`` extra (flask); import it l
 def server_address(server: ThreadedMotoServer) -> tuple[str, int]:
     """The host and port a started ``ThreadedMotoServer`` listens on (``port=0`` too)."""
     get_host_and_port = getattr(server, "get_host_and_port", None)
-    if get_host_and_port is not None:
-        host, port = get_host_and_port()
-        return str(host), int(port)
-    bound = server._server  # moto 5.0.0: no accessor, read werkzeug's server
-    if bound is None:
-        raise RuntimeError("start() the ThreadedMotoServer before asking for its address")
-    return str(bound.server_address[0]), int(bound.server_address[1])
+    if get_host_and_port is None:  # pragma: no cover - moto 5.0.0 has no accessor: ask werkzeug
+        bound = server._server
+        if bound is None:
+            raise RuntimeError("start() the ThreadedMotoServer before asking for its address")
+        return str(bound.server_address[0]), int(bound.server_address[1])
+    host, port = get_host_and_port()
+    return str(host), int(port)
 
 
 __all__ = [

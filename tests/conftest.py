@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import functools
+import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -11,6 +16,38 @@ from moto.server import ThreadedMotoServer
 from moto_glue_jobruns._compat import server_address
 
 JobFactory = Callable[..., str]
+
+REQUIRE_AWSCLI = "MOTO_GLUE_JOBRUNS_REQUIRE_AWSCLI"  # set by tox's awscli env: never skip there
+
+
+@functools.cache
+def aws_executable() -> str | None:
+    """The AWS CLI next to this Python (a tox env's own), else on PATH, if it actually runs."""
+    beside = os.path.join(os.path.dirname(sys.executable), "aws")
+    found = beside if os.access(beside, os.X_OK) else shutil.which("aws")
+    if found is None:
+        return None
+    try:  # a pyenv shim is on PATH even where its Python has no awscli
+        subprocess.run([found, "--version"], capture_output=True, check=True, timeout=120)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return found
+
+
+@pytest.hookimpl(trylast=True)  # after -m has deselected what it will
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    awscli_items = [item for item in items if item.get_closest_marker("awscli")]
+    if not awscli_items or aws_executable() is not None:
+        return
+    if os.environ.get(REQUIRE_AWSCLI):
+        raise pytest.UsageError(
+            f"{REQUIRE_AWSCLI} is set but no runnable `aws` was found: pip install awscli"
+        )
+    skip = pytest.mark.skip(
+        reason="the `aws` executable is not installed: pip install awscli, or run tox -e awscli"
+    )
+    for item in awscli_items:
+        item.add_marker(skip)
 
 
 @pytest.fixture
