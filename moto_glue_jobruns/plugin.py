@@ -2,16 +2,18 @@
 
 Fixtures:
 
-* ``glue_client`` - a boto3 Glue client inside ``mock_aws``.
+* ``glue_client`` - a boto3 Glue client (us-east-1) inside ``mock_aws``.
 * ``glue_job_runs`` - a ``GlueJobRuns`` helper to create jobs, seed runs and set outcomes.
 
-Marker ``@pytest.mark.glue_job_runs(job=..., seed=[...], outcomes=[...], job_kwargs={...})``
-creates the job, seeds its history and sets its outcomes before the test runs.
+Marker ``@pytest.mark.glue_job_runs("job", seed=[...], outcomes=[...], job_kwargs={...})``
+creates the job, seeds its history and sets its outcomes before the test runs; either
+fixture applies it. Stack the marker (on the test, its class, its module) for several jobs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
@@ -21,7 +23,14 @@ from moto import mock_aws
 import moto_glue_jobruns
 
 MARKER = "glue_job_runs"
+FIXTURES = ("glue_client", "glue_job_runs")
 DEFAULT_ROLE = "arn:aws:iam::123456789012:role/glue-job"
+REGION = "us-east-1"
+_USAGE = (
+    f'@pytest.mark.{MARKER}("job-name", seed=[{{"JobRunState": "FAILED"}}], '
+    'outcomes=[{"JobRunState": "SUCCEEDED"}], job_kwargs={"GlueVersion": "4.0"})'
+)
+_KEYWORDS = ("seed", "outcomes", "job_kwargs")
 
 
 class GlueJobRuns:
@@ -47,40 +56,116 @@ class GlueJobRuns:
         moto_glue_jobruns.set_run_outcomes(job_name, outcomes, region_name=self.region_name)
 
 
+@dataclass(frozen=True)
+class _Arrangement:
+    """One ``glue_job_runs`` marker, checked."""
+
+    job: str
+    seed: list[Mapping[str, Any]] = field(default_factory=list)
+    outcomes: list[Mapping[str, Any]] = field(default_factory=list)
+    job_kwargs: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_marker(cls, marker: pytest.Mark) -> _Arrangement:
+        kwargs = dict(marker.kwargs)
+        names = [*marker.args, *([kwargs.pop("job")] if "job" in kwargs else [])]
+        if len(names) != 1 or not isinstance(names[0], str) or not names[0]:
+            raise _MarkerError(f"give exactly one job name (a non-empty str), got {names!r}")
+        unknown = sorted(set(kwargs) - set(_KEYWORDS))
+        if unknown:
+            raise _MarkerError(f"unknown keyword {', '.join(unknown)}; it takes {', '.join(_KEYWORDS)}")
+        job_kwargs = kwargs.get("job_kwargs") or {}
+        if not isinstance(job_kwargs, Mapping):
+            raise _MarkerError(f"job_kwargs must be a dict of CreateJob members, got {job_kwargs!r}")
+        return cls(
+            job=names[0],
+            seed=_list_of_dicts("seed", kwargs.get("seed")),
+            outcomes=_list_of_dicts("outcomes", kwargs.get("outcomes")),
+            job_kwargs=dict(job_kwargs),
+        )
+
+    def apply(self, helper: GlueJobRuns) -> None:
+        helper.create_job(self.job, **self.job_kwargs)
+        try:
+            if self.seed:
+                helper.seed(self.job, self.seed)
+            if self.outcomes:
+                helper.set_outcomes(self.job, self.outcomes)
+        except ValueError as error:
+            raise _MarkerError(f"job {self.job!r}: {error}") from error
+
+
+class _MarkerError(ValueError):
+    pass
+
+
+def _list_of_dicts(name: str, value: Any) -> list[Mapping[str, Any]]:
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise _MarkerError(f"{name} must be a list of dicts in the JobRun shape, got {value!r}")
+    items = list(value)
+    for item in items:
+        if not isinstance(item, Mapping):
+            raise _MarkerError(f"{name} must be a list of dicts in the JobRun shape, got an item {item!r}")
+    return items
+
+
 def pytest_configure(config: pytest.Config) -> None:
     moto_glue_jobruns.register()
     config.addinivalue_line(
         "markers",
         f"{MARKER}(job, seed=None, outcomes=None, job_kwargs=None): create a Glue job in the "
-        "mocked account, seed its run history and choose how its started runs end.",
+        "mocked account, seed its run history and choose how its started runs end "
+        f"(needs the {' or '.join(FIXTURES)} fixture).",
     )
 
 
-@pytest.fixture(name="glue_client")
-def glue_client_fixture() -> Iterator[Any]:
-    """A boto3 Glue client (us-east-1) talking to moto, with the job-run plugin active."""
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A marker that no fixture would apply is a mistake: say how to fix it."""
+    if item.get_closest_marker(MARKER) is None:
+        return
+    if not set(FIXTURES) & set(getattr(item, "fixturenames", ())):
+        pytest.fail(
+            f"@pytest.mark.{MARKER} is applied by the {' or '.join(FIXTURES)} fixture: "
+            f"add one of them to the arguments of {item.name}",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(name="_glue_job_runs_arranged")
+def _arranged_fixture(request: pytest.FixtureRequest) -> Iterator[GlueJobRuns]:
+    """Inside ``mock_aws``: a client-bound helper, with every marker on the test applied."""
+    try:
+        arrangements = [_Arrangement.from_marker(marker) for marker in request.node.iter_markers(MARKER)]
+    except _MarkerError as error:
+        problem: str | None = f"{error}. Use it as {_USAGE}"
+    else:
+        problem = None
+    if problem is not None:
+        pytest.fail(f"@pytest.mark.{MARKER}: {problem}", pytrace=False)
     with mock_aws():
-        yield boto3.client("glue", region_name="us-east-1")
+        helper = GlueJobRuns(boto3.client("glue", region_name=REGION))
+        try:
+            for arrangement in arrangements:
+                arrangement.apply(helper)
+        except _MarkerError as error:
+            problem = str(error)
+        if problem is not None:
+            pytest.fail(f"@pytest.mark.{MARKER}: {problem}", pytrace=False)
+        yield helper
+
+
+@pytest.fixture(name="glue_client")
+def glue_client_fixture(_glue_job_runs_arranged: GlueJobRuns) -> Any:
+    """A boto3 Glue client (us-east-1) talking to moto, with the job-run plugin active."""
+    return _glue_job_runs_arranged.client
 
 
 @pytest.fixture(name="glue_job_runs")
-def glue_job_runs_fixture(request: pytest.FixtureRequest, glue_client: Any) -> GlueJobRuns:
-    """Helper to create jobs, seed runs and set outcomes; applies the marker if present."""
-    helper = GlueJobRuns(glue_client)
-    for marker in request.node.iter_markers(MARKER):
-        _apply_marker(helper, *marker.args, **marker.kwargs)
-    return helper
+def glue_job_runs_fixture(_glue_job_runs_arranged: GlueJobRuns) -> GlueJobRuns:
+    """Helper to create jobs, seed runs and set outcomes; the marker is already applied."""
+    return _glue_job_runs_arranged
 
 
-def _apply_marker(
-    helper: GlueJobRuns,
-    job: str,
-    seed: Iterable[Mapping[str, Any]] | None = None,
-    outcomes: Iterable[Mapping[str, Any]] | None = None,
-    job_kwargs: Mapping[str, Any] | None = None,
-) -> None:
-    helper.create_job(job, **dict(job_kwargs or {}))
-    if seed:
-        helper.seed(job, seed)
-    if outcomes:
-        helper.set_outcomes(job, outcomes)
+__all__ = ["GlueJobRuns"]

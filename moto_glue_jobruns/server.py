@@ -94,3 +94,7 @@ def _option(args: list[str], names: tuple[str, ...], default: str) -> str:
             if arg.startswith(name + "="):
                 return arg.split("=", 1)[1]
     return default
+
+
+if __name__ == "__main__":  # python -m moto_glue_jobruns.server
+    main()
