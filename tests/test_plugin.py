@@ -15,9 +15,13 @@ from moto import mock_aws
 """
 
 
+# plugins that slow an in-process run or warn under xdist; not this package's concern
+QUIET = ("-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-p", "no:benchmark")
+
+
 def run(pytester: pytest.Pytester, source: str) -> pytest.RunResult:
     pytester.makepyfile(HEADER + source)
-    return pytester.runpytest("-p", "no:cacheprovider", "-p", "no:hypothesispytest")
+    return pytester.runpytest(*QUIET)
 
 
 def test_plugin__glue_client_is_a_mocked_glue_client(pytester: pytest.Pytester) -> None:
@@ -228,7 +232,7 @@ def test_it(glue_client):
 
 
 def test_plugin__marker_is_registered(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest("--markers")
+    result = pytester.runpytest("--markers", *QUIET)
     result.stdout.fnmatch_lines(
         ["@pytest.mark.glue_job_runs(job, seed=None, outcomes=None, job_kwargs=None)*"]
     )
