@@ -211,6 +211,8 @@ def parse_body(body: bytes | str | None) -> dict[str, Any]:
         parsed = json.loads(body)
     except (ValueError, RecursionError):
         raise Serialization("The request body is not valid JSON") from None
+    if parsed is None:  # a JSON null body is no input at all, like a null member
+        return {}
     if not isinstance(parsed, dict):
         raise _wrong_type(parsed, "a structure")
     return parsed
