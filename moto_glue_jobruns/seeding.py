@@ -7,6 +7,7 @@ anything, and both are also served over HTTP for moto's server mode.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections.abc import Iterable, Mapping
@@ -15,6 +16,7 @@ from typing import Any
 
 from moto.core.common_types import TYPE_RESPONSE
 
+from ._body import BodyTooLarge, read_body
 from ._compat import DEFAULT_ACCOUNT_ID
 from ._job import OVERRIDABLE
 from ._run import (
@@ -33,7 +35,9 @@ from .exceptions import GlueJobRunError
 from .models import JobRunBackend, jobrun_backends
 
 MAX_RUNS_PER_CALL = 1_000_000  # one call may not ask for more memory than this
-MAX_BODY_BYTES = 512 * 1024 * 1024
+# An HTTP seeding body: room for ~200,000 typical runs per call; parsing JSON can take a
+# few dozen times the body's size, so this bounds one request to a few hundred MB.
+MAX_BODY_BYTES = 16 * 1024 * 1024
 _OUTCOME_MEMBERS = ("JobRunState", "ErrorMessage", "ExecutionTime", "DPUSeconds")
 
 
@@ -51,9 +55,7 @@ def seed_job_runs(
     having stored nothing.
     """
     backend = _backend(account_id, region_name)
-    raw_runs = list(runs)
-    if len(raw_runs) > MAX_RUNS_PER_CALL:
-        raise ValueError(f"JobRuns: at most {MAX_RUNS_PER_CALL} runs per call, got {len(raw_runs)}")
+    raw_runs = _bounded_list("JobRuns", runs)
     with backend.lock:
         store = _store(backend, job_name)
         at = now()
@@ -77,7 +79,7 @@ def set_run_outcomes(
     or STOPPED), optionally ``ErrorMessage``, ``ExecutionTime`` and ``DPUSeconds``.
     """
     backend = _backend(account_id, region_name)
-    parsed = [_parse_outcome(raw, index) for index, raw in enumerate(outcomes)]
+    parsed = [_parse_outcome(raw, index) for index, raw in enumerate(_bounded_list("Outcomes", outcomes))]
     if not parsed:
         raise ValueError("Outcomes: give at least one outcome")
     with backend.lock:
@@ -85,6 +87,16 @@ def set_run_outcomes(
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _bounded_list(name: str, items: Any) -> list[Any]:
+    """``items`` as a list, refusing more than MAX_RUNS_PER_CALL before holding them all."""
+    if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Iterable):
+        raise ValueError(f"{name}: expected a list of dicts, got {type(items).__name__}")
+    bounded = list(itertools.islice(items, MAX_RUNS_PER_CALL + 1))
+    if len(bounded) > MAX_RUNS_PER_CALL:
+        raise ValueError(f"{name}: at most {MAX_RUNS_PER_CALL} per call")
+    return bounded
 
 
 def _backend(account_id: str | None, region_name: str) -> JobRunBackend:
@@ -261,9 +273,7 @@ def _json_response(status: int, body: Mapping[str, Any]) -> TYPE_RESPONSE:
 
 
 def _endpoint(request: Any, runs_key: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    body = request.body if hasattr(request, "body") else request.get_data()
-    if body is not None and len(body) > MAX_BODY_BYTES:
-        raise ValueError(f"the body is larger than {MAX_BODY_BYTES} bytes")
+    body = read_body(request, MAX_BODY_BYTES)
     try:
         payload = json.loads(body or b"null")
     except (ValueError, RecursionError):
@@ -286,6 +296,8 @@ def seed_endpoint(request: Any, full_url: str, headers: Any) -> TYPE_RESPONSE:
     try:
         payload, options = _endpoint(request, "JobRuns")
         ids = seed_job_runs(payload.get("JobName"), payload["JobRuns"], **options)  # type: ignore[arg-type]
+    except BodyTooLarge as error:
+        return _json_response(413, {"__type": "RequestEntityTooLargeException", "message": str(error)})
     except (ValueError, RecursionError) as error:
         return _json_response(400, {"__type": "InvalidInputException", "message": str(error)})
     return _json_response(200, {"JobRunIds": ids})
@@ -296,6 +308,8 @@ def outcomes_endpoint(request: Any, full_url: str, headers: Any) -> TYPE_RESPONS
     try:
         payload, options = _endpoint(request, "Outcomes")
         set_run_outcomes(payload.get("JobName"), payload["Outcomes"], **options)  # type: ignore[arg-type]
+    except BodyTooLarge as error:
+        return _json_response(413, {"__type": "RequestEntityTooLargeException", "message": str(error)})
     except (ValueError, RecursionError) as error:
         return _json_response(400, {"__type": "InvalidInputException", "message": str(error)})
     return _json_response(200, {})

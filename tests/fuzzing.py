@@ -104,7 +104,9 @@ def valid(shape: Shape, depth: int = 0) -> st.SearchStrategy[Any]:
     if kind in ("integer", "long"):
         return st.integers(min_value=meta.get("min"), max_value=meta.get("max"))
     if kind in ("double", "float"):
-        return st.floats(min_value=meta.get("min"), max_value=meta.get("max"), allow_nan=False, allow_infinity=False)
+        return st.floats(
+            min_value=meta.get("min"), max_value=meta.get("max"), allow_nan=False, allow_infinity=False
+        )
     if kind == "boolean":
         return st.booleans()
     if kind == "timestamp":
@@ -115,7 +117,11 @@ def valid(shape: Shape, depth: int = 0) -> st.SearchStrategy[Any]:
 # --------------------------------------------------------------------------- invalid
 
 JSON_JUNK: st.SearchStrategy[Any] = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
     max_leaves=6,
 )
@@ -172,7 +178,8 @@ def to_json(doc: Any) -> bytes:
     def raw(match: re.Match[str]) -> str:
         return _deep(int(match[2])) if match[1] == "DEEP" else match[2]
 
-    return _PLACEHOLDER.sub(raw, json.dumps(doc)).encode("utf-8", "surrogatepass")
+    text = json.dumps(doc, default=lambda value: value.isoformat())  # datetimes as ISO 8601
+    return _PLACEHOLDER.sub(raw, text).encode("utf-8", "surrogatepass")
 
 
 RAW_BODIES: st.SearchStrategy[bytes] = st.one_of(
@@ -221,3 +228,53 @@ def job_run_doc(draw: st.DrawFn, python: bool = False) -> dict[str, Any]:
                 if isinstance(value, str) and value.startswith("@@"):
                     doc[key] = draw(PYTHON_JUNK)
     return doc
+
+
+OUTCOME_STATES = ("SUCCEEDED", "FAILED", "TIMEOUT", "ERROR", "STOPPED")
+
+
+@st.composite
+def outcome_doc(draw: st.DrawFn, python: bool = False) -> dict[str, Any]:
+    """A partial JobRun for set_run_outcomes: valid, or mutated."""
+    members = job_run_shape().members
+    doc: dict[str, Any] = draw(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "JobRunState": st.sampled_from(OUTCOME_STATES),
+                "ErrorMessage": valid(members["ErrorMessage"]),
+                "ExecutionTime": valid(members["ExecutionTime"]),
+                "DPUSeconds": valid(members["DPUSeconds"]),
+            },
+        )
+    )
+    if draw(st.booleans()):
+        junk = PYTHON_JUNK if python else JSON_JUNK
+        _mutate(draw, doc, ["JobRunState", "ErrorMessage", "ExecutionTime", "DPUSeconds", "StartedOn"], junk)
+        if python:
+            for key, value in list(doc.items()):
+                if isinstance(value, str) and value.startswith("@@"):
+                    doc[key] = draw(PYTHON_JUNK)
+    return doc
+
+
+@st.composite
+def envelope(
+    draw: st.DrawFn, runs_key: str, item: st.SearchStrategy[Any], names: st.SearchStrategy[Any]
+) -> tuple[bytes, int | None]:
+    """A body for the seeding or outcomes route, and how many items it carries (if valid JSON)."""
+    if draw(st.integers(0, 9)) == 0:
+        return draw(RAW_BODIES), None
+    doc: dict[str, Any] = draw(
+        st.fixed_dictionaries(
+            {"JobName": names, runs_key: st.lists(item, max_size=4)},
+            optional={
+                "AccountId": st.sampled_from(["123456789012", "111111111111"]) | JSON_JUNK,
+                "Region": st.sampled_from(["us-east-1", "eu-west-1"]) | JSON_JUNK,
+            },
+        )
+    )
+    if draw(st.booleans()):
+        _mutate(draw, doc, ["JobName", runs_key, "AccountId", "Region"], JSON_JUNK)
+    items = doc.get(runs_key)
+    return to_json(doc), len(items) if isinstance(items, list) else None

@@ -12,12 +12,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from fuzzing import OPERATIONS, body, input_shape, valid
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 from targets import ROLE, InProcess, Server, Target, check_answer, snapshot
-
-from fuzzing import OPERATIONS, body, input_shape, valid
 
 from moto_glue_jobruns import seed_job_runs
 
@@ -62,14 +61,18 @@ class Jobs:
             Name=JOBS[0], Role=ROLE, Command={"Name": "glueetl"}, ExecutionProperty={"MaxConcurrentRuns": 3}
         )
         self.glue.create_job(Name=JOBS[1], Role=ROLE, Command={"Name": "glueetl"}, MaxRetries=1)
-        runs = [{"Id": run_id, "JobRunState": state} for run_id, state in zip(SEEDED, SEED_STATES, strict=True)]
+        runs = [
+            {"Id": run_id, "JobRunState": state} for run_id, state in zip(SEEDED, SEED_STATES, strict=True)
+        ]
         for name in JOBS:
             self.seed(name, runs + [{}] * 3)
         self.tokens = {name: self.glue.get_job_runs(JobName=name, MaxResults=2)["NextToken"] for name in JOBS}
 
     def seed(self, job_name: str, runs: list[dict[str, Any]]) -> None:
         if isinstance(self.target, Server):
-            status, _ = self.target.post("/moto-api/glue-jobruns/seed", json.dumps({"JobName": job_name, "JobRuns": runs}).encode())
+            status, _ = self.target.post(
+                "/moto-api/glue-jobruns/seed", json.dumps({"JobName": job_name, "JobRuns": runs}).encode()
+            )
             assert status == 200
         else:
             seed_job_runs(job_name, runs)
