@@ -3,7 +3,8 @@
 In process the body is already bytes in the caller's memory, so only its length is
 checked. In server mode Flask has not read it yet: a declared ``Content-Length`` over
 the limit is refused without reading anything, and a chunked body (no length) is read
-through Flask's per-request ``max_content_length`` (Flask 3.1+), which stops at the limit.
+through Flask's per-request ``max_content_length`` (Flask 3.1+), which stops one byte
+past the limit.
 """
 
 from __future__ import annotations
@@ -26,14 +27,16 @@ def read_body(request: Any, limit: int) -> bytes | str | None:
     if hasattr(request, "environ"):  # a Flask request in server mode: not read yet
         if request.content_length is not None and request.content_length > limit:
             raise BodyTooLarge(limit)
-        try:
-            request.max_content_length = limit
+        try:  # a chunked body is read to one byte past the limit, never further
+            request.max_content_length = limit + 1
         except AttributeError:  # Flask before 3.1: only the declared length is checked
             pass
         try:
             data: bytes = request.get_data()  # Flask caches it for moto's own later read
         except RequestEntityTooLarge:
             raise BodyTooLarge(limit) from None
+        if len(data) > limit:
+            raise BodyTooLarge(limit)
         return data
     body: Any = getattr(request, "body", None)
     if hasattr(body, "read"):  # a streamed botocore body: read one byte past the limit
