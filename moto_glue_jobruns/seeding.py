@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import reprlib
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from typing import Any
@@ -89,6 +90,18 @@ def set_run_outcomes(
 # --------------------------------------------------------------------------- helpers
 
 
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 80
+
+
+def _shown(value: Any) -> str:
+    """A short repr for an error message, whatever the caller passed."""
+    try:
+        return _REPR.repr(value)
+    except ValueError:  # an int too long to print
+        return f"<{type(value).__name__}>"
+
+
 def _bounded_list(name: str, items: Any) -> list[Any]:
     """``items`` as a list, refusing more than MAX_RUNS_PER_CALL before holding them all."""
     if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Iterable):
@@ -102,13 +115,13 @@ def _bounded_list(name: str, items: Any) -> list[Any]:
 def _backend(account_id: str | None, region_name: str) -> JobRunBackend:
     account = account_id or os.environ.get("MOTO_ACCOUNT_ID", DEFAULT_ACCOUNT_ID)
     if not isinstance(account, str) or not (account.isdigit() and len(account) == 12):
-        raise ValueError(f"AccountId: {account!r} is not a 12-digit AWS account id")
+        raise ValueError(f"AccountId: {_shown(account)} is not a 12-digit AWS account id")
     if not isinstance(region_name, str):
-        raise ValueError(f"Region: {region_name!r} is not a region name")
+        raise ValueError(f"Region: {_shown(region_name)} is not a region name")
     try:
         return jobrun_backends[account][region_name]
     except KeyError:
-        raise ValueError(f"Region: {region_name!r} is not a region Glue serves") from None
+        raise ValueError(f"Region: {_shown(region_name)} is not a region Glue serves") from None
 
 
 def _store(backend: JobRunBackend, job_name: str) -> RunStore:
@@ -118,23 +131,35 @@ def _store(backend: JobRunBackend, job_name: str) -> RunStore:
         return backend.store(job_name)
     except GlueJobRunError:
         raise ValueError(
-            f"JobName: no job {job_name!r} in account {backend.account_id}, region "
+            f"JobName: no job {_shown(job_name)} in account {backend.account_id}, region "
             f"{backend.region_name}; create it with CreateJob first"
         ) from None
 
 
+# Timestamps every SDK can read back: inside the years 1 to 9999 whatever the time zone.
+_EARLIEST = datetime(1, 1, 2, tzinfo=timezone.utc).timestamp()
+_LATEST = datetime(9999, 12, 30, tzinfo=timezone.utc).timestamp()
+
+
 def _timestamp(name: str, value: Any) -> float:
-    if isinstance(value, datetime):
-        aware = value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
-        return aware.timestamp()
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return _timestamp(name, datetime.fromisoformat(value.replace("Z", "+00:00")))
-        except ValueError:
-            pass
-    raise ValueError(f"{name}: expected a datetime, epoch seconds or ISO 8601 text, got {value!r}")
+    seconds = _seconds(name, value)
+    if not _EARLIEST <= seconds <= _LATEST:  # also refuses NaN
+        raise ValueError(f"{name}: {_shown(value)} is not a moment between the years 1 and 9999")
+    return seconds
+
+
+def _seconds(name: str, value: Any) -> float:
+    try:
+        if isinstance(value, datetime):
+            aware = value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+            return aware.timestamp()
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        if isinstance(value, str):
+            return _seconds(name, datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except (ValueError, OverflowError):
+        pass
+    raise ValueError(f"{name}: expected a datetime, epoch seconds or ISO 8601 text, got {_shown(value)}")
 
 
 class _Validation:
@@ -174,12 +199,12 @@ class _Validation:
         member = self.members[key]
         enum = getattr(member, "enum", None)
         if enum and isinstance(value, str) and value not in enum:
-            raise ValueError(f"{key}: {value!r} is not one of {', '.join(enum)}")
+            raise ValueError(f"{key}: {_shown(value)} is not one of {', '.join(enum)}")
         checker = Checker()
         try:
             checker.check(member, value, key)
         except GlueJobRunError as error:
-            raise ValueError(f"{key}: {error.message}; got {value!r}") from None
+            raise ValueError(f"{key}: {error.message}; got {_shown(value)}") from None
         if checker.violations:
             raise ValueError(f"JobRuns[{index}]: " + "; ".join(checker.violations))
         if isinstance(value, (str, int, float)):  # hashable, and checked by value alone
@@ -192,7 +217,9 @@ _TIMESTAMPS = ("StartedOn", "LastModifiedOn", "CompletedOn")
 def _build_run(store: RunStore, validation: _Validation, raw: Any, index: int, at: float) -> JobRun:
     values = validation.checked(raw, index)
     if values.get("JobName", store.job.name) != store.job.name:
-        raise ValueError(f"JobName: {values['JobName']!r} is not the job being seeded ({store.job.name!r})")
+        raise ValueError(
+            f"JobName: {_shown(values['JobName'])} is not the job being seeded ({store.job.name!r})"
+        )
     state = values.get("JobRunState", "SUCCEEDED")
     active = state in ACTIVE_STATES
     started = values.get("StartedOn", at)
@@ -207,6 +234,10 @@ def _build_run(store: RunStore, validation: _Validation, raw: Any, index: int, a
         completed = started + values.get("ExecutionTime", 0)
     if completed is not None and completed < started:
         raise ValueError(f"CompletedOn: {completed} is before StartedOn {started}")
+    if completed is not None and completed > _LATEST:
+        raise ValueError(
+            f"ExecutionTime: StartedOn {started} plus {completed - started} s is past the year 9999"
+        )
     last_modified = values.get("LastModifiedOn", completed if completed is not None else started)
     if last_modified < started:
         raise ValueError(f"LastModifiedOn: {last_modified} is before StartedOn {started}")
