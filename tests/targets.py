@@ -55,7 +55,7 @@ def check_answer(status: int, payload: bytes) -> Any:
 class Target(Protocol):
     def send(self, operation: str, body: bytes) -> tuple[int, bytes]: ...
 
-    def client(self, **config: Any) -> Any: ...
+    def client(self, session: Any = None, **config: Any) -> Any: ...
 
 
 class InProcess:
@@ -66,8 +66,8 @@ class InProcess:
         status, _, answer = JobRunResponse.dispatch(request, URL, request.headers)
         return int(status), answer.encode() if isinstance(answer, str) else bytes(answer)
 
-    def client(self, **config: Any) -> Any:
-        return boto3.session.Session().client(
+    def client(self, session: Any = None, **config: Any) -> Any:
+        return (session or boto3.session.Session()).client(
             "glue", region_name="us-east-1", config=Config(retries={"total_max_attempts": 1}, **config)
         )
 
@@ -87,8 +87,8 @@ class Server:
         response = self.session.post(f"{self.endpoint}{path}", data=body, timeout=60)
         return response.status_code, response.content
 
-    def client(self, **config: Any) -> Any:
-        return boto3.session.Session().client(
+    def client(self, session: Any = None, **config: Any) -> Any:
+        return (session or boto3.session.Session()).client(
             "glue",
             region_name="us-east-1",
             endpoint_url=self.endpoint,

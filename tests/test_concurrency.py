@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import boto3
 import pytest
 import requests
 from botocore.exceptions import ClientError
@@ -69,8 +70,8 @@ class Ledger:
 class Client:
     """One thread's view: its own boto3 client and random stream."""
 
-    def __init__(self, target: Target, seeder: Seeder, ledger: Ledger, seed: int) -> None:
-        self.glue = target.client()
+    def __init__(self, glue: Any, seeder: Seeder, ledger: Ledger, seed: int) -> None:
+        self.glue = glue  # made in the main thread: boto3 sessions are not thread-safe
         self.seeder = seeder
         self.ledger = ledger
         self.rng = random.Random(seed)
@@ -142,7 +143,8 @@ def hammer(target: Target, seeder: Seeder, set_transition: Callable[[dict[str, A
     )
     ledger = Ledger()
     set_transition(LIVE_FOR_READS)
-    clients = [Client(target, seeder, ledger, seed) for seed in range(THREADS)]
+    session = boto3.session.Session()
+    clients = [Client(target.client(session), seeder, ledger, seed) for seed in range(THREADS)]
     deadline = time.monotonic() + SECONDS
     threads = [threading.Thread(target=client.run, args=(deadline,)) for client in clients]
     for thread in threads:
