@@ -101,8 +101,9 @@ def valid(shape: Shape, depth: int = 0) -> st.SearchStrategy[Any]:
         return st.dictionaries(valid(shape.key, depth + 1), valid(shape.value, depth + 1), max_size=3)  # type: ignore[attr-defined]
     if kind == "string":
         return _string(shape)
-    if kind in ("integer", "long"):
-        return st.integers(min_value=meta.get("min"), max_value=meta.get("max"))
+    if kind in ("integer", "long"):  # a Java int or long on AWS's side
+        bits = 31 if kind == "integer" else 63
+        return st.integers(min_value=meta.get("min", -(2**bits)), max_value=meta.get("max", 2**bits - 1))
     if kind in ("double", "float"):
         return st.floats(
             min_value=meta.get("min"), max_value=meta.get("max"), allow_nan=False, allow_infinity=False
