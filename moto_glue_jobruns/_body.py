@@ -38,10 +38,7 @@ def read_body(request: Any, limit: int) -> bytes | str | None:
         if len(data) > limit:
             raise BodyTooLarge(limit)
         return data
-    body: Any = getattr(request, "body", None)
-    if hasattr(body, "read"):  # a streamed botocore body: read one byte past the limit
-        body = body.read(limit + 1)
-        request.body = body
+    body = request.body  # in process: botocore's bytes, already in the caller's memory
     if body is not None and len(body) > limit:
         raise BodyTooLarge(limit)
     return body  # type: ignore[no-any-return]
