@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -88,7 +89,14 @@ def _wrong_type(value: Any, target: str) -> Serialization:
         return Serialization("Start of list found where not expected")
     if isinstance(value, dict):
         return Serialization("Start of structure or map found where not expected.")
-    return Serialization(f"{_JSON_KIND[type(value)]} can not be converted to {target}")
+    kind = _JSON_KIND.get(type(value), type(value).__name__)  # Python callers pass anything
+    return Serialization(f"{kind} can not be converted to {target}")
+
+
+# What a model ``integer``/``long``/``double`` holds on AWS's side (Java int, long, double);
+# a JSON number outside it cannot be read into the member, so AWS answers a
+# SerializationException for it, and a run could not carry it back out either.
+_INTEGER_BOUNDS = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 
 
 def _shown(value: Any) -> str:
@@ -154,15 +162,26 @@ class Checker:
             self.violation(value, path, f"Member must satisfy regular expression pattern: {pattern}")
 
     def _integer(self, shape: Shape, value: Any, path: str) -> None:
+        target = "an Integer" if shape.type_name == "integer" else "a Long"
         if not isinstance(value, int) or isinstance(value, bool):
-            raise _wrong_type(value, "an Integer")
+            raise _wrong_type(value, target)
+        reported = len(self.violations)
         self._range(shape, value, path)
+        low, high = _INTEGER_BOUNDS[shape.type_name]
+        if not low <= value <= high and len(self.violations) == reported:  # no model limit caught it
+            raise Serialization(f"NUMBER_VALUE can not be converted to {target}: out of range")
 
     _long = _integer
 
     def _double(self, shape: Shape, value: Any, path: str) -> None:
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             raise _wrong_type(value, "a Double")
+        try:
+            finite = math.isfinite(value)
+        except OverflowError:  # an int too large for any double
+            finite = False
+        if not finite:
+            raise Serialization("NUMBER_VALUE can not be converted to a Double: not a finite number")
         self._range(shape, value, path)
 
     _float = _double
@@ -211,6 +230,8 @@ def parse_body(body: bytes | str | None) -> dict[str, Any]:
         parsed = json.loads(body)
     except (ValueError, RecursionError):
         raise Serialization("The request body is not valid JSON") from None
+    if parsed is None:  # a JSON null body is no input at all, like a null member
+        return {}
     if not isinstance(parsed, dict):
         raise _wrong_type(parsed, "a structure")
     return parsed

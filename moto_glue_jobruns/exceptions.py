@@ -91,3 +91,17 @@ class ConcurrentRunsExceeded(GlueJobRunError):
 
     def __init__(self, job_name: str) -> None:
         super().__init__("ConcurrentRunsExceededException", f"Concurrent runs exceeded for {job_name}")
+
+
+class RequestTooLarge(GlueJobRunError):
+    """HTTP 413 for a body over the plugin's size limit, refused before it is parsed.
+
+    The code and text follow Lambda's public answer to an oversized request."""
+
+    code = 413
+
+    def __init__(self, limit: int, operation: str) -> None:
+        super().__init__(
+            "RequestEntityTooLargeException",
+            f"Request must be smaller than {limit} bytes for the {operation} operation",
+        )

@@ -18,14 +18,18 @@ from moto.glue.responses import GlueResponse
 from moto.utilities.aws_headers import gen_amzn_requestid_long
 from werkzeug.exceptions import HTTPException
 
+from ._body import BodyTooLarge, read_body
 from ._shapes import parse_body, validate
-from .exceptions import AlreadyExists
+from .exceptions import AlreadyExists, RequestTooLarge
 from .models import JobRunBackend, jobrun_backends
 
 SERVED = frozenset({"GetJobRuns", "GetJobRun", "StartJobRun", "BatchStopJobRun", "CreateJob", "DeleteJob"})
 _encode = json.JSONEncoder(check_circular=False, separators=(",", ":")).encode  # answers hold no cycles
 _METHODS = {operation: camelcase_to_underscores(operation) for operation in SERVED}
 _TARGET_PREFIX = "AWSGlue."
+# Far above any real Glue request; bounds what parsing one body can allocate (a few
+# dozen times its size at worst), and is checked before the body is read.
+MAX_REQUEST_BYTES = 4 * 1024 * 1024
 _START_OVERRIDES = (
     "AllocatedCapacity",
     "MaxCapacity",
@@ -56,8 +60,14 @@ class JobRunResponse(BaseResponse):
     @classmethod
     def dispatch(cls, request: Any, full_url: str, headers: Any) -> TYPE_RESPONSE:
         """Route one Glue request: served operations here, the rest to stock moto."""
-        if _served_operation(request.headers) is None:
+        operation = _served_operation(request.headers)
+        if operation is None:
             return GlueResponse.dispatch(request, full_url, headers)  # type: ignore[no-any-return]
+        try:
+            read_body(request, MAX_REQUEST_BYTES)
+        except BodyTooLarge:
+            error = RequestTooLarge(MAX_REQUEST_BYTES, operation)
+            return cls._finish(error.code, {"Content-Type": "application/json"}, error.description)
         response = cls()
         response._request = (request, full_url, headers)
         response.setup_class(request, full_url, headers, use_raw_body=True)
@@ -171,4 +181,4 @@ def _status(error: HTTPException) -> int:
     return error.code if error.code is not None else 500
 
 
-__all__ = ["SERVED", "JobRunResponse"]
+__all__ = ["MAX_REQUEST_BYTES", "SERVED", "JobRunResponse"]

@@ -7,14 +7,17 @@ anything, and both are also served over HTTP for moto's server mode.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import reprlib
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
 from moto.core.common_types import TYPE_RESPONSE
 
+from ._body import BodyTooLarge, read_body
 from ._compat import DEFAULT_ACCOUNT_ID
 from ._job import OVERRIDABLE
 from ._run import (
@@ -33,7 +36,9 @@ from .exceptions import GlueJobRunError
 from .models import JobRunBackend, jobrun_backends
 
 MAX_RUNS_PER_CALL = 1_000_000  # one call may not ask for more memory than this
-MAX_BODY_BYTES = 512 * 1024 * 1024
+# An HTTP seeding body: room for ~200,000 typical runs per call; parsing JSON can take a
+# few dozen times the body's size, so this bounds one request to a few hundred MB.
+MAX_BODY_BYTES = 16 * 1024 * 1024
 _OUTCOME_MEMBERS = ("JobRunState", "ErrorMessage", "ExecutionTime", "DPUSeconds")
 
 
@@ -51,9 +56,7 @@ def seed_job_runs(
     having stored nothing.
     """
     backend = _backend(account_id, region_name)
-    raw_runs = list(runs)
-    if len(raw_runs) > MAX_RUNS_PER_CALL:
-        raise ValueError(f"JobRuns: at most {MAX_RUNS_PER_CALL} runs per call, got {len(raw_runs)}")
+    raw_runs = _bounded_list("JobRuns", runs)
     with backend.lock:
         store = _store(backend, job_name)
         at = now()
@@ -77,7 +80,7 @@ def set_run_outcomes(
     or STOPPED), optionally ``ErrorMessage``, ``ExecutionTime`` and ``DPUSeconds``.
     """
     backend = _backend(account_id, region_name)
-    parsed = [_parse_outcome(raw, index) for index, raw in enumerate(outcomes)]
+    parsed = [_parse_outcome(raw, index) for index, raw in enumerate(_bounded_list("Outcomes", outcomes))]
     if not parsed:
         raise ValueError("Outcomes: give at least one outcome")
     with backend.lock:
@@ -87,16 +90,38 @@ def set_run_outcomes(
 # --------------------------------------------------------------------------- helpers
 
 
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 80
+
+
+def _shown(value: Any) -> str:
+    """A short repr for an error message, whatever the caller passed."""
+    try:
+        return _REPR.repr(value)
+    except ValueError:  # an int too long to print
+        return f"<{type(value).__name__}>"
+
+
+def _bounded_list(name: str, items: Any) -> list[Any]:
+    """``items`` as a list, refusing more than MAX_RUNS_PER_CALL before holding them all."""
+    if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Iterable):
+        raise ValueError(f"{name}: expected a list of dicts, got {type(items).__name__}")
+    bounded = list(itertools.islice(items, MAX_RUNS_PER_CALL + 1))
+    if len(bounded) > MAX_RUNS_PER_CALL:
+        raise ValueError(f"{name}: at most {MAX_RUNS_PER_CALL} per call")
+    return bounded
+
+
 def _backend(account_id: str | None, region_name: str) -> JobRunBackend:
     account = account_id or os.environ.get("MOTO_ACCOUNT_ID", DEFAULT_ACCOUNT_ID)
     if not isinstance(account, str) or not (account.isdigit() and len(account) == 12):
-        raise ValueError(f"AccountId: {account!r} is not a 12-digit AWS account id")
+        raise ValueError(f"AccountId: {_shown(account)} is not a 12-digit AWS account id")
     if not isinstance(region_name, str):
-        raise ValueError(f"Region: {region_name!r} is not a region name")
+        raise ValueError(f"Region: {_shown(region_name)} is not a region name")
     try:
         return jobrun_backends[account][region_name]
     except KeyError:
-        raise ValueError(f"Region: {region_name!r} is not a region Glue serves") from None
+        raise ValueError(f"Region: {_shown(region_name)} is not a region Glue serves") from None
 
 
 def _store(backend: JobRunBackend, job_name: str) -> RunStore:
@@ -106,23 +131,35 @@ def _store(backend: JobRunBackend, job_name: str) -> RunStore:
         return backend.store(job_name)
     except GlueJobRunError:
         raise ValueError(
-            f"JobName: no job {job_name!r} in account {backend.account_id}, region "
+            f"JobName: no job {_shown(job_name)} in account {backend.account_id}, region "
             f"{backend.region_name}; create it with CreateJob first"
         ) from None
 
 
+# Timestamps every SDK can read back: inside the years 1 to 9999 whatever the time zone.
+_EARLIEST = datetime(1, 1, 2, tzinfo=timezone.utc).timestamp()
+_LATEST = datetime(9999, 12, 30, tzinfo=timezone.utc).timestamp()
+
+
 def _timestamp(name: str, value: Any) -> float:
-    if isinstance(value, datetime):
-        aware = value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
-        return aware.timestamp()
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return _timestamp(name, datetime.fromisoformat(value.replace("Z", "+00:00")))
-        except ValueError:
-            pass
-    raise ValueError(f"{name}: expected a datetime, epoch seconds or ISO 8601 text, got {value!r}")
+    seconds = _seconds(name, value)
+    if not _EARLIEST <= seconds <= _LATEST:  # also refuses NaN
+        raise ValueError(f"{name}: {_shown(value)} is not a moment between the years 1 and 9999")
+    return seconds
+
+
+def _seconds(name: str, value: Any) -> float:
+    try:
+        if isinstance(value, datetime):
+            aware = value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+            return aware.timestamp()
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        if isinstance(value, str):
+            return _seconds(name, datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except (ValueError, OverflowError):
+        pass
+    raise ValueError(f"{name}: expected a datetime, epoch seconds or ISO 8601 text, got {_shown(value)}")
 
 
 class _Validation:
@@ -162,12 +199,12 @@ class _Validation:
         member = self.members[key]
         enum = getattr(member, "enum", None)
         if enum and isinstance(value, str) and value not in enum:
-            raise ValueError(f"{key}: {value!r} is not one of {', '.join(enum)}")
+            raise ValueError(f"{key}: {_shown(value)} is not one of {', '.join(enum)}")
         checker = Checker()
         try:
             checker.check(member, value, key)
         except GlueJobRunError as error:
-            raise ValueError(f"{key}: {error.message}; got {value!r}") from None
+            raise ValueError(f"{key}: {error.message}; got {_shown(value)}") from None
         if checker.violations:
             raise ValueError(f"JobRuns[{index}]: " + "; ".join(checker.violations))
         if isinstance(value, (str, int, float)):  # hashable, and checked by value alone
@@ -180,7 +217,9 @@ _TIMESTAMPS = ("StartedOn", "LastModifiedOn", "CompletedOn")
 def _build_run(store: RunStore, validation: _Validation, raw: Any, index: int, at: float) -> JobRun:
     values = validation.checked(raw, index)
     if values.get("JobName", store.job.name) != store.job.name:
-        raise ValueError(f"JobName: {values['JobName']!r} is not the job being seeded ({store.job.name!r})")
+        raise ValueError(
+            f"JobName: {_shown(values['JobName'])} is not the job being seeded ({store.job.name!r})"
+        )
     state = values.get("JobRunState", "SUCCEEDED")
     active = state in ACTIVE_STATES
     started = values.get("StartedOn", at)
@@ -195,6 +234,10 @@ def _build_run(store: RunStore, validation: _Validation, raw: Any, index: int, a
         completed = started + values.get("ExecutionTime", 0)
     if completed is not None and completed < started:
         raise ValueError(f"CompletedOn: {completed} is before StartedOn {started}")
+    if completed is not None and completed > _LATEST:
+        raise ValueError(
+            f"ExecutionTime: StartedOn {started} plus {completed - started} s is past the year 9999"
+        )
     last_modified = values.get("LastModifiedOn", completed if completed is not None else started)
     if last_modified < started:
         raise ValueError(f"LastModifiedOn: {last_modified} is before StartedOn {started}")
@@ -261,9 +304,7 @@ def _json_response(status: int, body: Mapping[str, Any]) -> TYPE_RESPONSE:
 
 
 def _endpoint(request: Any, runs_key: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    body = request.body if hasattr(request, "body") else request.get_data()
-    if body is not None and len(body) > MAX_BODY_BYTES:
-        raise ValueError(f"the body is larger than {MAX_BODY_BYTES} bytes")
+    body = read_body(request, MAX_BODY_BYTES)
     try:
         payload = json.loads(body or b"null")
     except (ValueError, RecursionError):
@@ -286,6 +327,8 @@ def seed_endpoint(request: Any, full_url: str, headers: Any) -> TYPE_RESPONSE:
     try:
         payload, options = _endpoint(request, "JobRuns")
         ids = seed_job_runs(payload.get("JobName"), payload["JobRuns"], **options)  # type: ignore[arg-type]
+    except BodyTooLarge as error:
+        return _json_response(413, {"__type": "RequestEntityTooLargeException", "message": str(error)})
     except (ValueError, RecursionError) as error:
         return _json_response(400, {"__type": "InvalidInputException", "message": str(error)})
     return _json_response(200, {"JobRunIds": ids})
@@ -296,6 +339,8 @@ def outcomes_endpoint(request: Any, full_url: str, headers: Any) -> TYPE_RESPONS
     try:
         payload, options = _endpoint(request, "Outcomes")
         set_run_outcomes(payload.get("JobName"), payload["Outcomes"], **options)  # type: ignore[arg-type]
+    except BodyTooLarge as error:
+        return _json_response(413, {"__type": "RequestEntityTooLargeException", "message": str(error)})
     except (ValueError, RecursionError) as error:
         return _json_response(400, {"__type": "InvalidInputException", "message": str(error)})
     return _json_response(200, {})

@@ -10,8 +10,11 @@ from typing import Any
 
 import boto3
 import pytest
+import requests
+from hypothesis import HealthCheck, settings
 from moto import mock_aws
 from moto.server import ThreadedMotoServer
+from targets import Server
 
 from moto_glue_jobruns._compat import server_address
 
@@ -48,6 +51,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     )
     for item in awscli_items:
         item.add_marker(skip)
+
+
+# Hypothesis profiles: "ci" (the default) keeps the whole suite fast on two cores;
+# "long" is the deep run recorded in the README (pytest --hypothesis-profile=long).
+_COMMON: dict[str, Any] = {
+    "deadline": None,  # tests never assert on timing
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+    "print_blob": True,
+}
+settings.register_profile("ci", max_examples=40, **_COMMON)
+settings.register_profile("long", max_examples=10_000, **_COMMON)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture
@@ -96,3 +111,11 @@ def server_client(endpoint: str, region: str = "us-east-1") -> Any:
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     )
+
+
+@pytest.fixture
+def server(endpoint: str) -> Iterator[Server]:
+    """The server, reset before and after the test."""
+    requests.post(f"{endpoint}/moto-api/reset", timeout=10)
+    yield Server(endpoint)
+    requests.post(f"{endpoint}/moto-api/reset", timeout=10)

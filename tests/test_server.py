@@ -112,6 +112,7 @@ def test_server__reset_clears_runs(endpoint: str, client: Any) -> None:
         ("GetJobRuns", b'{"JobName": "job", "MaxResults": 1e308}', "SerializationException"),
         ("GetJobRuns", b'{"JobName": "job", "MaxResults": 99999999999999999999}', "InvalidInputException"),
         ("GetJobRuns", b"{}", "InvalidInputException"),
+        ("GetJobRuns", b"null", "InvalidInputException"),
         ("GetJobRuns", b'{"JobName": null}', "InvalidInputException"),
         ("GetJobRuns", b'{"JobName": "' + b"x" * 100_000 + b'"}', "InvalidInputException"),
         ("GetJobRuns", b"[" * 100_000 + b"]" * 100_000, "SerializationException"),
