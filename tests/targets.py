@@ -14,8 +14,7 @@ import boto3
 import requests
 from botocore.awsrequest import AWSRequest
 from botocore.config import Config
-
-from moto_glue_jobruns.responses import JobRunResponse
+from moto.core.models import botocore_stubber
 
 URL = "https://glue.us-east-1.amazonaws.com/"
 ROLE = "arn:aws:iam::123456789012:role/glue"
@@ -59,12 +58,14 @@ class Target(Protocol):
 
 
 class InProcess:
-    """Raw bodies through the plugin's dispatch, as moto's botocore stubber calls it."""
+    """Raw bodies through moto's own botocore stubber, which routes them to the plugin."""
 
     def send(self, operation: str, body: bytes) -> tuple[int, bytes]:
         request = AWSRequest(method="POST", url=URL, headers=glue_headers(operation), data=body).prepare()
-        status, _, answer = JobRunResponse.dispatch(request, URL, request.headers)
-        return int(status), answer.encode() if isinstance(answer, str) else bytes(answer)
+        answer = botocore_stubber.process_request(request)
+        assert answer is not None, "moto did not route the request to Glue"
+        status, _, payload = answer
+        return int(status), payload.encode() if isinstance(payload, str) else bytes(payload)
 
     def client(self, session: Any = None, **config: Any) -> Any:
         return (session or boto3.session.Session()).client(
