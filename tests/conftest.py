@@ -16,9 +16,27 @@ from moto import mock_aws
 from moto.server import ThreadedMotoServer
 from targets import Server
 
+# pytester's in-process runs drop modules first imported during a run; load the plugin's
+# lazily imported modules (and moto's Glue) up front, so every run shares one backend.
+import moto_glue_jobruns.responses
+import moto_glue_jobruns.seeding  # noqa: F401
 from moto_glue_jobruns._compat import server_address
 
 JobFactory = Callable[..., str]
+
+
+def _load_lazy_modules() -> None:
+    """pytester's in-process runs drop every module first imported during a run, so an
+    example run first would load moto's Glue and the plugin's lazy modules only for
+    itself. One Glue request here loads them all for the whole session."""
+    with mock_aws():
+        client = boto3.client("glue", region_name="us-east-1")
+        client.create_job(Name="warm-up", Role="r", Command={"Name": "glueetl"})
+        client.get_job_runs(JobName="warm-up")
+        import moto_glue_jobruns.seeding  # noqa: F401
+
+
+_load_lazy_modules()
 
 REQUIRE_AWSCLI = "MOTO_GLUE_JOBRUNS_REQUIRE_AWSCLI"  # set by tox's awscli env: never skip there
 
