@@ -1,21 +1,25 @@
 """moto-glue-jobruns: moto serves AWS Glue GetJobRuns and the job-run lifecycle as AWS does.
 
-Importing the package registers it with moto; ``unregister()`` restores stock moto.
+Installing or importing the package changes nothing: a test opts in with the
+``mock_glue_job_runs`` decorator or context manager, the pytest fixtures and marker, the
+``--glue-job-runs`` option (ini ``glue_job_runs = true``), or ``register()`` for the whole
+process. Without any of them moto is stock moto.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._registration import is_registered, register, unregister
+from ._registration import is_registered, mock_glue_job_runs, register, unregister
 
 if TYPE_CHECKING:
     from .seeding import seed_job_runs, set_run_outcomes
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 __all__ = [
     "__version__",
     "is_registered",
+    "mock_glue_job_runs",
     "register",
     "seed_job_runs",
     "set_run_outcomes",
@@ -30,6 +34,3 @@ def __getattr__(name: str) -> Any:
 
         return getattr(seeding, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-register()

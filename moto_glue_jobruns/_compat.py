@@ -13,7 +13,10 @@ Verified on moto 5.0.0, the newest 5.0.x, 5.1.x and the newest 5.x:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
+import inspect
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
 
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.core.utils import utcnow
@@ -23,6 +26,58 @@ from moto.moto_api._internal.managed_state_model import ManagedState
 
 if TYPE_CHECKING:  # moto.server needs the ``server`` extra (flask); import it lazily
     from moto.server import ThreadedMotoServer
+
+
+# FakeJobRun attribute -> the JobRun member it holds; the same names on moto 5.0.0 to 5.2.x
+_STOCK_RUN_MEMBERS = {
+    "arguments": "Arguments",
+    "allocated_capacity": "AllocatedCapacity",
+    "max_capacity": "MaxCapacity",
+    "timeout": "Timeout",
+    "worker_type": "WorkerType",
+    "number_of_workers": "NumberOfWorkers",
+    "security_configuration": "SecurityConfiguration",
+    "notification_property": "NotificationProperty",
+}
+
+
+@functools.cache
+def _stock_run_defaults() -> dict[str, Any]:
+    """The values stock moto's FakeJobRun invents when a run does not set them."""
+    from moto.glue.models import FakeJobRun
+
+    parameters = inspect.signature(FakeJobRun.__init__).parameters
+    return {name: p.default for name, p in parameters.items() if p.default is not inspect.Parameter.empty}
+
+
+def _epoch(moment: datetime) -> float:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()
+
+
+def stock_job_runs(stock_job: Any) -> list[Any]:
+    """The runs stock moto keeps for a job, oldest first (``FakeJob.job_runs``)."""
+    runs: list[Any] = getattr(stock_job, "job_runs", [])
+    return runs
+
+
+def stock_run_members(stock_run: Any) -> dict[str, Any]:
+    """A run stock moto started, as JobRun members: what the run itself set, never the
+    constants stock moto fills in for what it did not."""
+    defaults = _stock_run_defaults()
+    members: dict[str, Any] = {
+        "Id": stock_run.job_run_id,
+        "JobRunState": stock_run.status,
+        "StartedOn": _epoch(stock_run.started_on),
+        "LastModifiedOn": _epoch(stock_run.modified_on),
+    }
+    previous = getattr(stock_run, "previous_run_id", None)  # moto 5.1+
+    if isinstance(previous, str):
+        members["PreviousRunId"] = previous
+    for attribute, member in _STOCK_RUN_MEMBERS.items():
+        value = getattr(stock_run, attribute, None)
+        if value is not None and (attribute not in defaults or value != defaults[attribute]):
+            members[member] = value
+    return members
 
 
 def server_address(server: ThreadedMotoServer) -> tuple[str, int]:
@@ -39,6 +94,8 @@ def server_address(server: ThreadedMotoServer) -> tuple[str, int]:
 
 __all__ = [
     "DEFAULT_ACCOUNT_ID",
+    "stock_job_runs",
+    "stock_run_members",
     "ManagedState",
     "mock_random",
     "server_address",

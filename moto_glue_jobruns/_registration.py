@@ -1,4 +1,8 @@
-"""Registering the plugin with moto, and restoring stock moto.
+"""Activating the plugin in moto, and restoring stock moto.
+
+Nothing activates at import. The plugin is active while ``register()`` holds (process
+wide) or while any scope opened by ``enter_scope()`` is open (``mock_glue_job_runs``, the
+pytest fixtures and marker); it is inactive, and moto is stock, when neither holds.
 
 One routing point serves both moto's decorator and its server: the Glue URL table
 (``moto.glue.urls``) that moto reads on every request. The server-mode seeding and outcome
@@ -12,8 +16,10 @@ imports it, by a small import hook. The plugin's own modules load on the first r
 
 from __future__ import annotations
 
+import functools
 import importlib.abc
 import importlib.machinery
+import inspect
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -28,12 +34,14 @@ _GLUE_PATH = "{0}/$"
 _SEED_PATH = "{0}/moto-api/glue-jobruns/seed"
 _OUTCOMES_PATH = "{0}/moto-api/glue-jobruns/outcomes"
 _LOCK = threading.RLock()
-_active = False
+_process_wide = False  # register() was called and unregister() not since
+_scopes = 0  # open mock_glue_job_runs scopes, in any thread
+_active = False  # moto's tables point at the plugin
 _original: dict[str, Any] = {}  # stock moto's Glue handler, while it is replaced
 
 
 def glue_dispatch(request: Any, full_url: str, headers: Any) -> TYPE_RESPONSE:
-    """What moto's Glue URL table points at while the plugin is registered."""
+    """What moto's Glue URL table points at while the plugin is active."""
     from .responses import JobRunResponse
 
     return JobRunResponse.dispatch(request, full_url, headers)
@@ -55,34 +63,134 @@ API_ROUTES = {_SEED_PATH: seed_route, _OUTCOMES_PATH: outcomes_route}
 
 
 def is_registered() -> bool:
-    """True while moto serves Glue job runs through this plugin."""
+    """True while moto serves Glue job runs through this plugin (registered or in a scope)."""
     return _active
 
 
 def register() -> None:
-    """Make moto serve Glue job runs through this plugin. Idempotent and thread-safe."""
-    global _active
+    """Activate the plugin for the whole process until ``unregister()``. Idempotent and thread-safe."""
+    global _process_wide
     with _LOCK:
-        if _active:
-            return
-        _active = True
-        _when_imported(_GLUE_URLS, _patch_glue)
-        _when_imported(_API_URLS, _patch_api)
+        _process_wide = True
+        _settle()
 
 
 def unregister() -> None:
-    """Restore stock moto's Glue exactly as it was before ``register()``."""
-    global _active
+    """End ``register()``'s activation; with no ``mock_glue_job_runs`` scope open, moto is stock again."""
+    global _process_wide
     with _LOCK:
-        if not _active:
-            return
-        _active = False
-        _HOOK.pending.clear()
-        if _GLUE_PATH in _original:
-            sys.modules[_GLUE_URLS].url_paths[_GLUE_PATH] = _original.pop(_GLUE_PATH)
-        if _API_URLS in sys.modules:
-            for path in API_ROUTES:
-                sys.modules[_API_URLS].url_paths.pop(path, None)
+        _process_wide = False
+        _settle()
+
+
+def enter_scope() -> None:
+    """Open one activation scope (``mock_glue_job_runs`` and the pytest plugin use this)."""
+    global _scopes
+    with _LOCK:
+        _scopes += 1
+        try:
+            _settle()
+        except BaseException:
+            _scopes -= 1
+            raise
+
+
+def exit_scope() -> None:
+    """Close one activation scope; the plugin stays active while any other is open."""
+    global _scopes
+    with _LOCK:
+        if _scopes <= 0:
+            raise RuntimeError("exit_scope() without a matching enter_scope()")
+        _scopes -= 1
+        _settle()
+
+
+class mock_glue_job_runs:
+    """Activate the plugin while a function, class or ``with`` block runs.
+
+    ``@mock_glue_job_runs`` (with or without parentheses) on a test function, coroutine or
+    class (its ``test*``, ``setUp``/``tearDown`` and ``setup_method``/``teardown_method``
+    methods), or ``with mock_glue_job_runs():``. Scopes nest and may be open in several
+    threads at once: the plugin stays active until the last one closes, and leaving an
+    inner scope never deactivates an outer one. Like moto's mocks it acts process wide;
+    combine it with ``mock_aws``, which it does not replace.
+    """
+
+    def __new__(cls, target: Any = None) -> Any:
+        scope = super().__new__(cls)
+        if target is None:
+            return scope
+        return scope(target)  # used bare: @mock_glue_job_runs
+
+    def __init__(self, target: Any = None) -> None:
+        self._depth = threading.local()
+
+    def __enter__(self) -> mock_glue_job_runs:
+        enter_scope()
+        self._depth.value = getattr(self._depth, "value", 0) + 1
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        depth = getattr(self._depth, "value", 0)
+        if depth <= 0:
+            raise RuntimeError("mock_glue_job_runs: __exit__ without a matching __enter__ in this thread")
+        self._depth.value = depth - 1
+        exit_scope()
+
+    def start(self) -> None:
+        """Open the scope (like ``mock_aws().start()``); pair with ``stop()``."""
+        self.__enter__()
+
+    def stop(self) -> None:
+        """Close a scope opened with ``start()``."""
+        self.__exit__(None, None, None)
+
+    def __call__(self, target: Any) -> Any:
+        if isinstance(target, type):
+            for name, member in list(vars(target).items()):
+                if inspect.isfunction(member) and (name.startswith("test") or name in _CLASS_HOOKS):
+                    setattr(target, name, mock_glue_job_runs(member))
+            return target
+        if not callable(target):
+            raise TypeError(f"mock_glue_job_runs decorates a function or a class, not {target!r}")
+        if inspect.iscoroutinefunction(target):
+
+            @functools.wraps(target)
+            async def run_async(*args: Any, **kwargs: Any) -> Any:
+                with mock_glue_job_runs():
+                    return await target(*args, **kwargs)
+
+            return run_async
+
+        @functools.wraps(target)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with mock_glue_job_runs():
+                return target(*args, **kwargs)
+
+        return run
+
+
+_CLASS_HOOKS = frozenset({"setUp", "tearDown", "setup_method", "teardown_method"})
+
+
+def _settle() -> None:
+    """Point moto's tables at the plugin exactly while something asks for it."""
+    global _active
+    wanted = _process_wide or _scopes > 0
+    if wanted == _active:
+        return
+    if wanted:
+        _active = True
+        _when_imported(_GLUE_URLS, _patch_glue)
+        _when_imported(_API_URLS, _patch_api)
+        return
+    _active = False
+    _HOOK.pending.clear()
+    if _GLUE_PATH in _original:
+        sys.modules[_GLUE_URLS].url_paths[_GLUE_PATH] = _original.pop(_GLUE_PATH)
+    if _API_URLS in sys.modules:
+        for path in API_ROUTES:
+            sys.modules[_API_URLS].url_paths.pop(path, None)
 
 
 def _patch_glue(module: ModuleType) -> None:

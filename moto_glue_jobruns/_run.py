@@ -65,6 +65,13 @@ class Progress(ManagedState):
         return cls(_TRANSITIONS[outcome.state], outcome)
 
     @classmethod
+    def resume(cls, state: str, outcome: Outcome) -> Progress:
+        """Progress towards ``outcome`` for a run already in ``state`` (an adopted run)."""
+        transitions = _TRANSITIONS[outcome.state]
+        sources = [source for source, _ in transitions]
+        return cls(transitions[sources.index(state) :] if state in sources else transitions, outcome)
+
+    @classmethod
     def stopping(cls) -> Progress:
         return cls(_STOP_TRANSITIONS, Outcome("STOPPED"))
 

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping
 from operator import attrgetter
 from typing import Any
 
-from ._compat import mock_random
-from ._job import JobDefinition, RunSettings, settings_key
+from ._compat import mock_random, stock_run_members
+from ._job import OVERRIDABLE, JobDefinition, RunSettings, settings_key
 from ._run import HOLDS_SLOT, QUEUED_STATE_DETAIL, JobRun, Outcome, Progress
 from .exceptions import ConcurrentRunsExceeded, JobRunNotFound
 
@@ -42,6 +42,7 @@ class RunStore:
         self.live: dict[str, JobRun] = {}  # runs a Progress still drives, in start order
         self.waiting: deque[tuple[JobRun, Outcome]] = deque()
         self.outcomes: list[Outcome] = []
+        self.adopted = 0  # how many of stock moto's runs of this job were taken over
         self._settings: dict[str, RunSettings] = {}
         self.default_settings = self.intern(job.run_settings({}))
 
@@ -78,6 +79,40 @@ class RunStore:
             self.by_id[run.id] = run
             if run.active:
                 self.live[run.id] = run
+
+    def adopt(self, stock_runs: list[Any]) -> None:
+        """Take over, once each, the runs stock moto started while the plugin was inactive.
+
+        A run keeps its Id, its times and what it set; one still live moves on from its
+        state to SUCCEEDED, stock moto's only outcome. A repeated Id (moto 5.0.0 gives
+        every run ``01``) is taken once, as stock moto's GetJobRun finds only the first.
+        """
+        fresh = stock_runs[self.adopted :]
+        if not fresh:
+            return
+        self.adopted = len(stock_runs)
+        runs: list[JobRun] = []
+        taken: set[str] = set()
+        for stock in fresh:
+            members = stock_run_members(stock)
+            if members["Id"] in taken or members["Id"] in self.by_id:
+                continue
+            taken.add(members["Id"])
+            overrides = {key: members[key] for key in OVERRIDABLE if key in members}
+            run = JobRun(
+                id=members["Id"],
+                settings=self.settings_for(overrides, members.get("Arguments")),
+                state=members["JobRunState"],
+                started_on=members["StartedOn"],
+                last_modified_on=members["LastModifiedOn"],
+                previous_run_id=members.get("PreviousRunId"),
+            )
+            if run.active:
+                run.progress = Progress.resume(run.state, Outcome())
+            else:
+                run.finish(run.state, run.last_modified_on)
+            runs.append(run)
+        self.add(runs)
 
     # ------------------------------------------------------------------------ reading
 

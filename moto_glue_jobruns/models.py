@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from moto.core.base_backend import BackendDict, BaseBackend
 
+from ._compat import stock_job_runs
 from ._job import JobDefinition, check_run_request
 from ._run import STOPPABLE, JobRun, Outcome, now
 from ._store import RunStore
@@ -60,8 +61,9 @@ class JobRunBackend(BaseBackend):
     def store(self, job_name: str) -> RunStore:
         """The runs of ``job_name``; ``EntityNotFoundException`` if moto has no such job.
 
-        A job created while the plugin was inactive is adopted from stock moto; a store
-        whose job was deleted or replaced behind our back is dropped.
+        A job created while the plugin was inactive is adopted from stock moto, with the
+        runs stock moto started for it; a store whose job was deleted or replaced behind
+        our back is dropped.
         """
         source = self._stock_jobs.get(job_name)
         store = self.stores.get(job_name)
@@ -71,6 +73,7 @@ class JobRunBackend(BaseBackend):
         if store is None or store.source is not source:
             members = {k: v for k, v in source.as_dict().items() if v is not None}
             store = self.stores[job_name] = RunStore(JobDefinition.from_members(members), source)
+        store.adopt(stock_job_runs(source))
         return store
 
     # ------------------------------------------------------------------------- jobs

@@ -1,13 +1,14 @@
-"""The pytest plugin (entry point ``pytest11``): registers the plugin and offers fixtures.
+"""The pytest plugin (entry point ``pytest11``): fixtures, a marker and a session option.
 
-Fixtures:
+Loading it activates nothing; each of these opts in, and restores stock moto after:
 
-* ``glue_client`` - a boto3 Glue client (us-east-1) inside ``mock_aws``.
+* ``glue_client`` - a boto3 Glue client (us-east-1) inside ``mock_aws``, plugin active.
 * ``glue_job_runs`` - a ``GlueJobRuns`` helper to create jobs, seed runs and set outcomes.
-
-Marker ``@pytest.mark.glue_job_runs("job", seed=[...], outcomes=[...], job_kwargs={...})``
-creates the job, seeds its history and sets its outcomes before the test runs; either
-fixture applies it. Stack the marker (on the test, its class, its module) for several jobs.
+* ``@pytest.mark.glue_job_runs`` - the plugin is active for that test (or class, module).
+  With a job, ``@pytest.mark.glue_job_runs("job", seed=[...], outcomes=[...],
+  job_kwargs={...})`` also creates the job, seeds its history and sets its outcomes
+  before the test runs; either fixture applies that. Stack it for several jobs.
+* ``--glue-job-runs`` (or ini ``glue_job_runs = true``) - active for the whole session.
 """
 
 from __future__ import annotations
@@ -21,8 +22,12 @@ import pytest
 from moto import mock_aws
 
 import moto_glue_jobruns
+from moto_glue_jobruns._registration import mock_glue_job_runs
 
 MARKER = "glue_job_runs"
+OPTION = "--glue-job-runs"
+INI = "glue_job_runs"
+_REGISTERED = pytest.StashKey[bool]()
 FIXTURES = ("glue_client", "glue_job_runs")
 DEFAULT_ROLE = "arn:aws:iam::123456789012:role/glue-job"
 REGION = "us-east-1"
@@ -111,19 +116,46 @@ def _list_of_dicts(name: str, value: Any) -> list[Mapping[str, Any]]:
     return items
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("moto-glue-jobruns")
+    group.addoption(
+        OPTION,
+        action="store_true",
+        default=None,
+        help="serve Glue job runs through moto-glue-jobruns for the whole session (ini: glue_job_runs)",
+    )
+    parser.addini(INI, type="bool", default=False, help="like --glue-job-runs: active for the whole session")
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    moto_glue_jobruns.register()
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(job, seed=None, outcomes=None, job_kwargs=None): create a Glue job in the "
-        "mocked account, seed its run history and choose how its started runs end "
-        f"(needs the {' or '.join(FIXTURES)} fixture).",
+        f"{MARKER}(job=None, seed=None, outcomes=None, job_kwargs=None): serve Glue job runs "
+        "through moto-glue-jobruns for this test; with a job, also create it in the mocked "
+        "account, seed its run history and choose how its started runs end "
+        f"(a job needs the {' or '.join(FIXTURES)} fixture).",
     )
+    session_wide = config.getoption(OPTION)
+    if session_wide is None:
+        session_wide = config.getini(INI)
+    config.stash[_REGISTERED] = bool(session_wide)
+    if session_wide:
+        moto_glue_jobruns.register()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if config.stash.get(_REGISTERED, False):
+        moto_glue_jobruns.unregister()
+
+
+def _arranging_markers(item: pytest.Item) -> list[pytest.Mark]:
+    """The markers that name a job (a bare marker only activates the plugin)."""
+    return [marker for marker in item.iter_markers(MARKER) if marker.args or marker.kwargs]
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """A marker that no fixture would apply is a mistake: say how to fix it."""
-    if item.get_closest_marker(MARKER) is None:
+    """A marker naming a job that no fixture would apply is a mistake: say how to fix it."""
+    if not _arranging_markers(item):
         return
     if not set(FIXTURES) & set(getattr(item, "fixturenames", ())):
         pytest.fail(
@@ -133,18 +165,28 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         )
 
 
+@pytest.fixture(name="_glue_job_runs_marked", autouse=True)
+def _marked_fixture(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The plugin is active for a test carrying the marker, and only for it."""
+    if request.node.get_closest_marker(MARKER) is None:
+        yield
+        return
+    with mock_glue_job_runs():
+        yield
+
+
 @pytest.fixture(name="_glue_job_runs_arranged")
 def _arranged_fixture(request: pytest.FixtureRequest) -> Iterator[GlueJobRuns]:
     """Inside ``mock_aws``: a client-bound helper, with every marker on the test applied."""
     try:
-        arrangements = [_Arrangement.from_marker(marker) for marker in request.node.iter_markers(MARKER)]
+        arrangements = [_Arrangement.from_marker(marker) for marker in _arranging_markers(request.node)]
     except _MarkerError as error:
         problem: str | None = f"{error}. Use it as {_USAGE}"
     else:
         problem = None
     if problem is not None:
         pytest.fail(f"@pytest.mark.{MARKER}: {problem}", pytrace=False)
-    with mock_aws():
+    with mock_glue_job_runs(), mock_aws():
         helper = GlueJobRuns(boto3.client("glue", region_name=REGION))
         try:
             for arrangement in arrangements:
@@ -158,7 +200,7 @@ def _arranged_fixture(request: pytest.FixtureRequest) -> Iterator[GlueJobRuns]:
 
 @pytest.fixture(name="glue_client")
 def glue_client_fixture(_glue_job_runs_arranged: GlueJobRuns) -> Any:
-    """A boto3 Glue client (us-east-1) talking to moto, with the job-run plugin active."""
+    """A boto3 Glue client (us-east-1) talking to moto, with the plugin active for the test."""
     return _glue_job_runs_arranged.client
 
 

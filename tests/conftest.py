@@ -18,8 +18,9 @@ from targets import Server
 
 # pytester's in-process runs drop modules first imported during a run; load the plugin's
 # lazily imported modules (and moto's Glue) up front, so every run shares one backend.
+import moto_glue_jobruns
 import moto_glue_jobruns.responses
-import moto_glue_jobruns.seeding  # noqa: F401
+import moto_glue_jobruns.seeding
 from moto_glue_jobruns._compat import server_address
 
 JobFactory = Callable[..., str]
@@ -81,6 +82,21 @@ _COMMON: dict[str, Any] = {
 settings.register_profile("ci", max_examples=40, **_COMMON)
 settings.register_profile("long", max_examples=10_000, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def stock_moto() -> Iterator[None]:
+    """Stock moto for the test: the session-wide activation (ini ``glue_job_runs``) is lifted,
+    so only what the test itself opts in to is active; restored after."""
+    was_registered = moto_glue_jobruns.is_registered()
+    moto_glue_jobruns.unregister()
+    assert not moto_glue_jobruns.is_registered(), "a scope opened by an earlier test is still open"
+    try:
+        yield
+    finally:
+        moto_glue_jobruns.unregister()
+        if was_registered:
+            moto_glue_jobruns.register()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -17,6 +18,10 @@ from moto import mock_aws
 
 # plugins that slow an in-process run or warn under xdist; not this package's concern
 QUIET = ("-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-p", "no:benchmark")
+
+# pytester runs these in this process: lift the session-wide activation, so what they
+# prove is what the fixtures and marker activate themselves
+pytestmark = pytest.mark.usefixtures("stock_moto")
 
 
 def run(pytester: pytest.Pytester, source: str) -> pytest.RunResult:
@@ -187,7 +192,7 @@ def test_it():
 @pytest.mark.parametrize(
     ("marker", "message"),
     [
-        ("()", "*give exactly one job name*got ?]. Use it as @pytest.mark.glue_job_runs(*"),
+        ("(seed=[{}])", "*give exactly one job name*got ?]. Use it as @pytest.mark.glue_job_runs(*"),
         ('("a", "b")', "*give exactly one job name*got ?'a', 'b'?.*"),
         ('("a", job="b")', "*give exactly one job name*"),
         ("(5)", "*give exactly one job name (a non-empty str)*"),
@@ -234,7 +239,9 @@ def test_it(glue_client):
 def test_plugin__marker_is_registered(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--markers", *QUIET)
     result.stdout.fnmatch_lines(
-        ["@pytest.mark.glue_job_runs(job, seed=None, outcomes=None, job_kwargs=None)*"]
+        [
+            "@pytest.mark.glue_job_runs(job=None, seed=None, outcomes=None, job_kwargs=None): serve Glue job runs*"
+        ]
     )
 
 
@@ -250,7 +257,8 @@ def test_glue_job_runs__create_job_fills_role_and_command(glue_job_runs: GlueJob
 
 def test_glue_job_runs__seed_returns_ids_in_input_order(glue_job_runs: GlueJobRuns, glue_client: Any) -> None:
     glue_job_runs.create_job("nightly")
-    ids = glue_job_runs.seed("nightly", [{"StartedOn": 1_800_000_000 + i} for i in range(3)])
+    now = datetime.now(timezone.utc)
+    ids = glue_job_runs.seed("nightly", [{"StartedOn": now - timedelta(minutes=3 - i)} for i in range(3)])
     newest_first = [run["Id"] for run in glue_client.get_job_runs(JobName="nightly")["JobRuns"]]
     assert newest_first == ids[::-1]
 

@@ -30,6 +30,7 @@ def test_readme__has_examples() -> None:
     assert len(readme_blocks()) >= 8
 
 
+@pytest.mark.usefixtures("stock_moto")  # each example must opt in by itself, as a reader's would
 @pytest.mark.parametrize("source", readme_blocks())
 def test_readme__example_passes(pytester: pytest.Pytester, source: str) -> None:
     tests = _TEST.findall(source)
