@@ -18,7 +18,7 @@ from typing import Any
 
 from ._compat import mock_random, stock_run_members
 from ._job import OVERRIDABLE, JobDefinition, RunSettings, settings_key
-from ._run import HOLDS_SLOT, QUEUED_STATE_DETAIL, JobRun, Outcome, Progress
+from ._run import ACTIVE_STATES, HOLDS_SLOT, QUEUED_STATE_DETAIL, JobRun, Outcome, Progress
 from .exceptions import ConcurrentRunsExceeded, JobRunNotFound
 
 HISTORY_SECONDS = 365 * 24 * 3600  # AWS keeps job-run history for 365 days
@@ -99,19 +99,20 @@ class RunStore:
                 continue
             taken.add(members["Id"])
             overrides = {key: members[key] for key in OVERRIDABLE if key in members}
-            run = JobRun(
-                id=members["Id"],
-                settings=self.settings_for(overrides, members.get("Arguments")),
-                state=members["JobRunState"],
-                started_on=members["StartedOn"],
-                last_modified_on=members["LastModifiedOn"],
-                previous_run_id=members.get("PreviousRunId"),
+            state = members["JobRunState"]
+            live = state in ACTIVE_STATES
+            runs.append(
+                JobRun(
+                    id=members["Id"],
+                    settings=self.settings_for(overrides, members.get("Arguments")),
+                    state=state,
+                    started_on=members["StartedOn"],
+                    last_modified_on=members["LastModifiedOn"],
+                    completed_on=None if live else members["LastModifiedOn"],
+                    previous_run_id=members.get("PreviousRunId"),
+                    progress=Progress.resume(state, Outcome()) if live else None,
+                )
             )
-            if run.active:
-                run.progress = Progress.resume(run.state, Outcome())
-            else:
-                run.finish(run.state, run.last_modified_on)
-            runs.append(run)
         self.add(runs)
 
     # ------------------------------------------------------------------------ reading
