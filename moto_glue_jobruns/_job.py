@@ -91,6 +91,13 @@ class RunSettings:
         }
         return {key: value for key, value in members.items() if value is not None}
 
+    @functools.cached_property
+    def notify_delay_after(self) -> float | None:
+        """``NotificationProperty.NotifyDelayAfter``: minutes after its start that a run
+        still live is announced ("Glue Job Run Status"); None when not set."""
+        delay = (self.notification_property or {}).get("NotifyDelayAfter")
+        return None if delay is None else float(delay)
+
     @property
     def auto_scaling(self) -> bool:
         return self.arguments.get("--enable-auto-scaling") == "true"

@@ -1,8 +1,9 @@
-"""One job run: its stored fields, how it progresses, and its JobRun shape.
+"""One job run: its stored fields, where a live run is heading, and its JobRun shape.
 
 A finished run is a handful of slots and shares its settings with its siblings, so a
 million stored runs stay small. A live run also holds a ``Progress`` (moto's
-``ManagedState`` for ``glue::job_run``) until it reaches a terminal state.
+``ManagedState`` for ``glue::job_run``) until it reaches a terminal state. How a run
+moves from state to state is ``_lifecycle``'s business, not this module's.
 """
 
 from __future__ import annotations
@@ -53,12 +54,19 @@ class Outcome:
 
 
 class Progress(ManagedState):
-    """moto's state manager drives a live run; this remembers where it is heading."""
+    """moto's state manager drives a live run; this remembers where it is heading.
+
+    Also what the lifecycle needs while the run is live: when it entered its current
+    state, when it started running, and which states it has sent a delay notice for.
+    """
 
     def __init__(self, transitions: list[tuple[str | None, str]], outcome: Outcome) -> None:
         super().__init__(model_name=MODEL_NAME, transitions=transitions)
+        self.following = dict(transitions)
         self.outcome = outcome
         self.running_since: float | None = None
+        self.state_since: float | None = None
+        self.delay_noticed: set[str] = set()
 
     @classmethod
     def to_outcome(cls, outcome: Outcome) -> Progress:
@@ -74,6 +82,19 @@ class Progress(ManagedState):
     @classmethod
     def stopping(cls) -> Progress:
         return cls(_STOP_TRANSITIONS, Outcome("STOPPED"))
+
+    def path(self, start: str, end: str) -> list[str]:
+        """The states after ``start`` up to ``end``, along this run's transitions.
+
+        moto's ``immediate`` progression jumps to the last state in one read; every state
+        passed on the way is still a change of its own."""
+        following = self.following
+        states: list[str] = []
+        state = start
+        while state != end and state in following and len(states) < len(following):
+            state = following[state]
+            states.append(state)
+        return states if state == end else [end]
 
 
 @dataclass(slots=True, eq=False)
@@ -98,55 +119,6 @@ class JobRun:
     @property
     def active(self) -> bool:
         return self.state in ACTIVE_STATES
-
-    def refresh(self, at: float) -> bool:
-        """Apply timeout and the state manager's progression; True if the run just ended."""
-        progress = self.progress
-        if progress is None:
-            return False
-        if self.state in ("STARTING", "RUNNING"):
-            deadline = self.started_on + self.settings.timeout * 60
-            if at >= deadline:
-                self.finish("TIMEOUT", deadline)
-                return True
-        status = progress.status
-        if status is None or status == self.state:
-            return False
-        if progress.running_since is None and self.state == "STARTING":
-            progress.running_since = at
-        self.state = status
-        self.last_modified_on = at
-        if status in ACTIVE_STATES:
-            return False
-        self.finish(status, at)
-        return True
-
-    def stop(self, at: float) -> None:
-        """BatchStopJobRun: STOPPING now, STOPPED as the state manager moves it on."""
-        running_since = self.progress.running_since if self.progress else None
-        self.progress = Progress.stopping()
-        self.progress.running_since = running_since if running_since is not None else at
-        self.state = "STOPPING"
-        self.state_detail = None
-        self.last_modified_on = at
-
-    def finish(self, state: str, at: float, message: str | None = None) -> None:
-        """End the run in ``state`` at time ``at``, filling AWS's end-of-run figures."""
-        progress = self.progress
-        outcome = progress.outcome if progress and progress.outcome.state == state else Outcome(state)
-        running_since = progress.running_since if progress and progress.running_since else at
-        self.state = state
-        self.completed_on = at
-        self.last_modified_on = at
-        self.state_detail = None
-        if state in ERROR_STATES:
-            self.error_message = message or outcome.error_message or DEFAULT_ERROR_MESSAGES[state]
-        if outcome.execution_time is not None:
-            self.execution_time = outcome.execution_time
-        else:
-            self.execution_time = max(0, int(at - running_since))
-        self.dpu_seconds = outcome.dpu_seconds
-        self.progress = None
 
     def to_dict(self, job_name: str, *, predecessors: bool = True) -> dict[str, Any]:
         """The JobRun shape GetJobRuns and GetJobRun answer with for this run."""

@@ -3,7 +3,8 @@
 Every read costs time in the size of what it returns (plus the few runs that are still
 live): runs sit in a list sorted by StartedOn, so a page is a bisect and a slice; an Id
 is a dict look-up; the live runs (not yet in a terminal state) are a small dict that each
-call refreshes, so retries, queued starts and timeouts happen without a scan.
+call refreshes, so retries, queued starts and timeouts happen without a scan. Every state
+change goes through the store's ``Lifecycle``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from ._compat import mock_random, stock_run_members
 from ._job import OVERRIDABLE, JobDefinition, RunSettings, settings_key
+from ._lifecycle import Lifecycle, RunContext
 from ._run import ACTIVE_STATES, HOLDS_SLOT, QUEUED_STATE_DETAIL, JobRun, Outcome, Progress
 from .exceptions import ConcurrentRunsExceeded, JobRunNotFound
 
@@ -33,8 +35,9 @@ def new_run_id() -> str:
 class RunStore:
     """All runs of one job definition in one account and region."""
 
-    def __init__(self, job: JobDefinition, source: object = None) -> None:
+    def __init__(self, job: JobDefinition, context: RunContext, source: object = None) -> None:
         self.job = job
+        self.lifecycle = Lifecycle(context)
         self.source = source  # the stock moto job object this store belongs to
         self.nonce = secrets.token_hex(8)  # binds page tokens to this store's lifetime
         self.runs: list[JobRun] = []  # ascending StartedOn; ties in creation order
@@ -121,7 +124,8 @@ class RunStore:
         """Move every live run on: timeouts, state-manager progress, retries, queue."""
         while True:
             self._start_waiting(at)
-            finished = [run for run in list(self.live.values()) if run.refresh(at)]
+            lifecycle = self.lifecycle
+            finished = [run for run in list(self.live.values()) if lifecycle.refresh(run, at)]
             if not finished:
                 return
             for run in finished:
@@ -172,28 +176,28 @@ class RunStore:
         if busy >= self.job.max_concurrent_runs and not queue:
             raise ConcurrentRunsExceeded(self.job.name)
         outcome = self.next_outcome()
+        queued = busy >= self.job.max_concurrent_runs
         run = JobRun(
             id=new_run_id(),
             settings=settings,
-            state="STARTING",
+            state="WAITING" if queued else "STARTING",
             started_on=at,
             last_modified_on=at,
             previous_run_id=previous_run_id,
+            state_detail=QUEUED_STATE_DETAIL if queued else None,
+            progress=None if queued else Progress.to_outcome(outcome),
         )
-        if busy >= self.job.max_concurrent_runs:
-            run.state = "WAITING"
-            run.state_detail = QUEUED_STATE_DETAIL
+        if queued:
             self.waiting.append((run, outcome))
-        else:
-            run.progress = Progress.to_outcome(outcome)
         self.add([run])
+        self.lifecycle.begin(run, at)
         return run
 
     def stop(self, run: JobRun, at: float) -> None:
         if run.state == "WAITING":
             self.waiting = deque(item for item in self.waiting if item[0] is not run)
-        run.stop(at)
         self.live[run.id] = run
+        self.lifecycle.stop(run, at)
 
     def _retry(self, failed: JobRun) -> None:
         """AWS retries a FAILED run MaxRetries times, each retry a run of its own."""
@@ -211,6 +215,7 @@ class RunStore:
             progress=Progress.to_outcome(self.next_outcome()),
         )
         self.add([retry])
+        self.lifecycle.begin(retry, at)
 
     def _start_waiting(self, at: float) -> None:
         """Queued runs start, oldest first, as slots free; past their Timeout they expire."""
@@ -219,16 +224,10 @@ class RunStore:
             if at >= run.started_on + run.settings.timeout * 60:
                 self.waiting.popleft()
                 del self.live[run.id]
-                run.state = "EXPIRED"
-                run.state_detail = None
-                run.completed_on = run.last_modified_on = run.started_on + run.settings.timeout * 60
-                run.execution_time = 0
+                self.lifecycle.expire(run)
                 continue
             busy = sum(1 for r in self.live.values() if r.state in HOLDS_SLOT)
             if busy >= self.job.max_concurrent_runs:
                 return
             self.waiting.popleft()
-            run.state = "STARTING"
-            run.state_detail = None
-            run.last_modified_on = at
-            run.progress = Progress.to_outcome(outcome)
+            self.lifecycle.start_queued(run, outcome, at)

@@ -21,6 +21,7 @@ from moto.core.base_backend import BackendDict, BaseBackend
 
 from ._compat import stock_job_runs
 from ._job import JobDefinition, check_run_request
+from ._lifecycle import RunContext
 from ._run import STOPPABLE, JobRun, Outcome, now
 from ._store import RunStore
 from .exceptions import InvalidNextToken, JobNotFound
@@ -72,9 +73,12 @@ class JobRunBackend(BaseBackend):
             raise JobNotFound()
         if store is None or store.source is not source:
             members = {k: v for k, v in source.as_dict().items() if v is not None}
-            store = self.stores[job_name] = RunStore(JobDefinition.from_members(members), source)
+            store = self.stores[job_name] = self._new_store(JobDefinition.from_members(members), source)
         store.adopt(stock_job_runs(source))
         return store
+
+    def _new_store(self, job: JobDefinition, source: object) -> RunStore:
+        return RunStore(job, RunContext(self.account_id, self.region_name, job.name), source)
 
     # ------------------------------------------------------------------------- jobs
 
@@ -85,7 +89,7 @@ class JobRunBackend(BaseBackend):
     def register_job(self, members: Mapping[str, Any]) -> None:
         """Record the full CreateJob request once stock moto has created the job."""
         name = members["Name"]
-        self.stores[name] = RunStore(JobDefinition.from_members(members), self._stock_jobs.get(name))
+        self.stores[name] = self._new_store(JobDefinition.from_members(members), self._stock_jobs.get(name))
 
     @_locked
     def forget_job(self, job_name: str) -> None:
