@@ -141,6 +141,7 @@ class JobDefinition:
 
     name: str
     command_name: str | None = None
+    script_location: str | None = None
     default_arguments: Mapping[str, str] = field(default_factory=dict)
     non_overridable_arguments: Mapping[str, str] = field(default_factory=dict)
     max_retries: int = 0
@@ -156,6 +157,7 @@ class JobDefinition:
         return cls(
             name=members["Name"],
             command_name=command.get("Name") if isinstance(command, dict) else None,
+            script_location=command.get("ScriptLocation") if isinstance(command, dict) else None,
             default_arguments=dict(members.get("DefaultArguments") or {}),
             non_overridable_arguments=dict(members.get("NonOverridableArguments") or {}),
             max_retries=members.get("MaxRetries") or 0,

@@ -140,6 +140,7 @@ class Lifecycle:
         status = progress.status
         if status is None or status == run.state:
             return False
+        at = progress.reached_at(at)
         for state in progress.path(run.state, status):
             if progress.running_since is None and run.state == "STARTING":
                 progress.running_since = at

@@ -33,6 +33,7 @@ _API_URLS = "moto.moto_api._internal.urls"
 _GLUE_PATH = "{0}/$"
 _SEED_PATH = "{0}/moto-api/glue-jobruns/seed"
 _OUTCOMES_PATH = "{0}/moto-api/glue-jobruns/outcomes"
+_EXECUTE_PATH = "{0}/moto-api/glue-jobruns/execute"
 _LOCK = threading.RLock()
 _process_wide = False  # register() was called and unregister() not since
 _scopes = 0  # open mock_glue_job_runs scopes, in any thread
@@ -59,7 +60,13 @@ def outcomes_route(request: Any, full_url: str, headers: Any) -> TYPE_RESPONSE:
     return outcomes_endpoint(request, full_url, headers)
 
 
-API_ROUTES = {_SEED_PATH: seed_route, _OUTCOMES_PATH: outcomes_route}
+def execute_route(request: Any, full_url: str, headers: Any) -> TYPE_RESPONSE:
+    from ._executor import execute_endpoint
+
+    return execute_endpoint(request, full_url, headers)
+
+
+API_ROUTES = {_SEED_PATH: seed_route, _OUTCOMES_PATH: outcomes_route, _EXECUTE_PATH: execute_route}
 
 
 def is_registered() -> bool:

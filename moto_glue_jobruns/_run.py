@@ -83,6 +83,11 @@ class Progress(ManagedState):
     def stopping(cls) -> Progress:
         return cls(_STOP_TRANSITIONS, Outcome("STOPPED"))
 
+    def reached_at(self, at: float) -> float:
+        """When the run reached ``status``: the moment of the read, for moto's state manager
+        (a script run says when its process ended)."""
+        return at
+
     def path(self, start: str, end: str) -> list[str]:
         """The states after ``start`` up to ``end``, along this run's transitions.
 

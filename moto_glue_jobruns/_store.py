@@ -15,13 +15,16 @@ import secrets
 from collections import deque
 from collections.abc import Iterable, Mapping
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._compat import mock_random, stock_run_members
 from ._job import OVERRIDABLE, JobDefinition, RunSettings, settings_key
 from ._lifecycle import Lifecycle, RunContext
 from ._run import ACTIVE_STATES, HOLDS_SLOT, QUEUED_STATE_DETAIL, JobRun, Outcome, Progress
 from .exceptions import ConcurrentRunsExceeded, JobRunNotFound
+
+if TYPE_CHECKING:
+    from ._executor import Execution
 
 HISTORY_SECONDS = 365 * 24 * 3600  # AWS keeps job-run history for 365 days
 _started_on = attrgetter("started_on")
@@ -45,6 +48,7 @@ class RunStore:
         self.live: dict[str, JobRun] = {}  # runs a Progress still drives, in start order
         self.waiting: deque[tuple[JobRun, Outcome]] = deque()
         self.outcomes: list[Outcome] = []
+        self.execution: Execution | None = None  # execute_job_scripts: runs run the script
         self.adopted = 0  # how many of stock moto's runs of this job were taken over
         self._settings: dict[str, RunSettings] = {}
         self.default_settings = self.intern(job.run_settings({}))

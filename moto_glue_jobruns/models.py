@@ -52,6 +52,14 @@ class JobRunBackend(BaseBackend):
         self.stores: dict[str, RunStore] = {}
         self.lock = threading.RLock()
 
+    def reset(self) -> None:
+        """moto's reset: a script still running for one of these runs is killed first."""
+        if any(store.execution is not None for store in self.stores.values()):
+            from ._executor import EXECUTOR
+
+            EXECUTOR.kill_region(self.account_id, self.region_name)
+        super().reset()
+
     @property
     def _stock_jobs(self) -> dict[str, Any]:
         from moto.glue.models import glue_backends  # loaded with moto's Glue, not at our import

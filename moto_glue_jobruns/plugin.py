@@ -6,8 +6,9 @@ Loading it activates nothing; each of these opts in, and restores stock moto aft
 * ``glue_job_runs`` - a ``GlueJobRuns`` helper to create jobs, seed runs and set outcomes.
 * ``@pytest.mark.glue_job_runs`` - the plugin is active for that test (or class, module).
   With a job, ``@pytest.mark.glue_job_runs("job", seed=[...], outcomes=[...],
-  job_kwargs={...})`` also creates the job, seeds its history and sets its outcomes
-  before the test runs; either fixture applies that. Stack it for several jobs.
+  job_kwargs={...}, execute=False)`` also creates the job, seeds its history and sets its
+  outcomes (or, ``execute=True``, makes its runs run the job's script) before the test
+  runs; either fixture applies that. Stack it for several jobs.
 * ``--glue-job-runs`` (or ini ``glue_job_runs = true``) - active for the whole session.
 """
 
@@ -35,7 +36,7 @@ _USAGE = (
     f'@pytest.mark.{MARKER}("job-name", seed=[{{"JobRunState": "FAILED"}}], '
     'outcomes=[{"JobRunState": "SUCCEEDED"}], job_kwargs={"GlueVersion": "4.0"})'
 )
-_KEYWORDS = ("seed", "outcomes", "job_kwargs")
+_KEYWORDS = ("seed", "outcomes", "job_kwargs", "execute")
 
 
 class GlueJobRuns:
@@ -60,6 +61,12 @@ class GlueJobRuns:
         """``set_run_outcomes`` in this fixture's region."""
         moto_glue_jobruns.set_run_outcomes(job_name, outcomes, region_name=self.region_name)
 
+    def execute_scripts(self, job_name: str, *, python: str | None = None, script: str | None = None) -> None:
+        """``execute_job_scripts`` in this fixture's region: runs of the job run its script."""
+        moto_glue_jobruns.execute_job_scripts(
+            job_name, python=python, script=script, region_name=self.region_name
+        )
+
 
 @dataclass(frozen=True)
 class _Arrangement:
@@ -69,6 +76,7 @@ class _Arrangement:
     seed: list[Mapping[str, Any]] = field(default_factory=list)
     outcomes: list[Mapping[str, Any]] = field(default_factory=list)
     job_kwargs: dict[str, Any] = field(default_factory=dict)
+    execute: dict[str, Any] | None = None  # execute_job_scripts keywords, if the runs run the script
 
     @classmethod
     def from_marker(cls, marker: pytest.Mark) -> _Arrangement:
@@ -87,6 +95,7 @@ class _Arrangement:
             seed=_list_of_dicts("seed", kwargs.get("seed")),
             outcomes=_list_of_dicts("outcomes", kwargs.get("outcomes")),
             job_kwargs=dict(job_kwargs),
+            execute=_execute_options(kwargs.get("execute")),
         )
 
     def apply(self, helper: GlueJobRuns) -> None:
@@ -96,12 +105,24 @@ class _Arrangement:
                 helper.seed(self.job, self.seed)
             if self.outcomes:
                 helper.set_outcomes(self.job, self.outcomes)
+            if self.execute is not None:
+                helper.execute_scripts(self.job, **self.execute)
         except ValueError as error:
             raise _MarkerError(f"job {self.job!r}: {error}") from error
 
 
 class _MarkerError(ValueError):
     pass
+
+
+def _execute_options(value: Any) -> dict[str, Any] | None:
+    if value is None or value is False:
+        return None
+    if value is True:
+        return {}
+    if isinstance(value, Mapping) and set(value) <= {"python", "script"}:
+        return dict(value)
+    raise _MarkerError(f'execute must be True or a dict with "python" and/or "script", got {value!r}')
 
 
 def _list_of_dicts(name: str, value: Any) -> list[Mapping[str, Any]]:
@@ -130,9 +151,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(job=None, seed=None, outcomes=None, job_kwargs=None): serve Glue job runs "
+        f"{MARKER}(job=None, seed=None, outcomes=None, job_kwargs=None, execute=False): serve Glue job runs "
         "through moto-glue-jobruns for this test; with a job, also create it in the mocked "
-        "account, seed its run history and choose how its started runs end "
+        "account, seed its run history and choose how its started runs end (or, with "
+        "execute=True, have them run the job's script) "
         f"(a job needs the {' or '.join(FIXTURES)} fixture).",
     )
     session_wide = config.getoption(OPTION)

@@ -196,7 +196,7 @@ def test_it():
         ('("a", "b")', "*give exactly one job name*got ?'a', 'b'?.*"),
         ('("a", job="b")', "*give exactly one job name*"),
         ("(5)", "*give exactly one job name (a non-empty str)*"),
-        ('("a", seeds=[{}])', "*unknown keyword seeds; it takes seed, outcomes, job_kwargs*"),
+        ('("a", seeds=[{}])', "*unknown keyword seeds; it takes seed, outcomes, job_kwargs, execute*"),
         ('("a", seed={"JobRunState": "FAILED"})', "*seed must be a list of dicts*"),
         ('("a", outcomes=["FAILED"])', "*outcomes must be a list of dicts*got an item 'FAILED'*"),
         ('("a", job_kwargs=["GlueVersion"])', "*job_kwargs must be a dict of CreateJob members*"),
@@ -240,7 +240,7 @@ def test_plugin__marker_is_registered(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--markers", *QUIET)
     result.stdout.fnmatch_lines(
         [
-            "@pytest.mark.glue_job_runs(job=None, seed=None, outcomes=None, job_kwargs=None): serve Glue job runs*"
+            "@pytest.mark.glue_job_runs(job=None, seed=None, outcomes=None, job_kwargs=None, execute=False): serve*"
         ]
     )
 
@@ -271,3 +271,35 @@ def test_glue_job_runs__set_outcomes_decides_the_next_run(
     run_id = glue_client.start_job_run(JobName="nightly")["JobRunId"]
     run = glue_client.get_job_run(JobName="nightly", RunId=run_id)["JobRun"]
     assert (run["JobRunState"], run["ErrorMessage"]) == ("ERROR", "gone")
+
+
+def test_plugin__marker_execute_runs_the_jobs_script(pytester: pytest.Pytester, tmp_path: Any) -> None:
+    script = tmp_path / "nightly.py"
+    script.write_text(
+        "import sys\nraise SystemExit('exit from ' + sys.argv[sys.argv.index('--JOB_NAME') + 1])\n"
+    )
+    result = run(
+        pytester,
+        f"""
+import time
+
+@pytest.mark.glue_job_runs("nightly", execute={{"script": {str(script)!r}}})
+def test_it(glue_client):
+    run_id = glue_client.start_job_run(JobName="nightly")["JobRunId"]
+    while True:
+        run = glue_client.get_job_run(JobName="nightly", RunId=run_id)["JobRun"]
+        if run["JobRunState"] not in ("STARTING", "RUNNING"):
+            break
+        time.sleep(0.02)
+    assert (run["JobRunState"], run["ErrorMessage"]) == ("FAILED", "exit from nightly")
+""",
+    )
+    result.assert_outcomes(passed=1)
+
+
+def test_plugin__marker_execute_must_be_true_or_options(pytester: pytest.Pytester) -> None:
+    result = run(
+        pytester, '@pytest.mark.glue_job_runs("a", execute="yes")\ndef test_it(glue_client):\n    pass\n'
+    )
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(['*execute must be True or a dict with "python" and/or "script", got *yes*'])
