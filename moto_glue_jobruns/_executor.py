@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import boto3
 from moto.core.common_types import TYPE_RESPONSE
 
 from ._compat import server_address
@@ -91,12 +92,14 @@ def glue_argv(
 
 
 def script_environment(account_id: str, region: str, endpoint: str) -> dict[str, str]:
-    """The script's environment: this one without AWS settings, every SDK pointed at ``endpoint``."""
+    """The script's environment: this one without AWS settings, every SDK pointed at ``endpoint``
+    with credentials that moto maps to ``account_id``."""
+    key_id, secret = _credentials(account_id, endpoint)
     env = {key: value for key, value in os.environ.items() if not key.startswith(_SCRUBBED_PREFIXES)}
     env.update(
         AWS_ENDPOINT_URL=endpoint,
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_ACCESS_KEY_ID=key_id,
+        AWS_SECRET_ACCESS_KEY=secret,
         AWS_DEFAULT_REGION=region,
         AWS_REGION=region,
         AWS_CONFIG_FILE=os.devnull,
@@ -106,11 +109,42 @@ def script_environment(account_id: str, region: str, endpoint: str) -> dict[str,
         HTTPS_PROXY=_DEAD_PROXY,
         NO_PROXY="127.0.0.1,localhost",
         PYTHONUNBUFFERED="1",  # lines reach the log streams as they are printed
-        MOTO_ACCOUNT_ID=account_id,
     )
     for name in ("http_proxy", "https_proxy", "no_proxy"):
         env[name] = env[name.upper()]
     return env
+
+
+SCRIPT_USER = "moto-glue-jobruns-scripts"
+_keys: dict[str, tuple[str, str]] = {}
+
+
+def _credentials(account_id: str, endpoint: str) -> tuple[str, str]:
+    """Credentials whose calls moto files under ``account_id``: the ``testing`` keys where
+    they already are, else an access key of an IAM user made for scripts in that account
+    (moto maps an access key to the account that created it)."""
+    from moto.iam.models import get_account_id_from
+
+    for key_id, secret in (("testing", "testing"), _keys.get(account_id, ("", ""))):
+        if key_id and get_account_id_from(key_id) == account_id:
+            return key_id, secret
+    iam = boto3.client(
+        "iam",
+        region_name="us-east-1",
+        endpoint_url=endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    iam.meta.events.register(
+        "before-sign.iam.*", lambda request, **_: request.headers.__setitem__("x-moto-account-id", account_id)
+    )
+    try:
+        iam.create_user(UserName=SCRIPT_USER)
+    except iam.exceptions.EntityAlreadyExistsException:
+        pass
+    created = iam.create_access_key(UserName=SCRIPT_USER)["AccessKey"]
+    _keys[account_id] = (created["AccessKeyId"], created["SecretAccessKey"])
+    return _keys[account_id]
 
 
 @functools.cache

@@ -362,3 +362,38 @@ def test_execute_route__bad_bodies_are_400(server: Server, body: bytes, message:
     status, answer = server.post("/moto-api/glue-jobruns/execute", body)
     doc = json.loads(answer)
     assert status == 400 and doc["__type"] == "InvalidInputException" and message in doc["message"]
+
+
+def test_execute_route__the_script_works_in_the_runs_account(server: Server) -> None:
+    account = "111111111111"
+
+    def in_account(client: Any) -> Any:
+        client.meta.events.register(
+            "before-sign.*.*", lambda request, **_: request.headers.__setitem__("x-moto-account-id", account)
+        )
+        return client
+
+    s3 = in_account(
+        boto3.client(
+            "s3",
+            region_name="us-east-1",
+            endpoint_url=server.endpoint,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+    )
+    s3.create_bucket(Bucket="scripts")
+    s3.create_bucket(Bucket="out")
+    s3.put_object(Bucket="scripts", Key="job.py", Body=WRITE_TO_S3.encode())
+    glue = in_account(server.client())
+    glue.create_job(
+        Name="job",
+        Role="r",
+        Command={"Name": "pythonshell", "ScriptLocation": "s3://scripts/job.py"},
+        DefaultArguments={"--day": "sat", "--fixed": "y"},
+    )
+    body = json.dumps({"JobName": "job", "AccountId": account}).encode()
+    assert server.post("/moto-api/glue-jobruns/execute", body)[0] == 200
+    run_id = glue.start_job_run(JobName="job")["JobRunId"]
+    assert wait_for_end(glue, "job", run_id)["JobRunState"] == "SUCCEEDED"
+    assert s3.get_object(Bucket="out", Key=run_id)["Body"].read().decode() == f"job|{run_id}|sat|y"
