@@ -24,7 +24,7 @@ from ._run import ACTIVE_STATES, HOLDS_SLOT, QUEUED_STATE_DETAIL, JobRun, Outcom
 from .exceptions import ConcurrentRunsExceeded, JobRunNotFound
 
 if TYPE_CHECKING:
-    from ._executor import Execution
+    from ._script import Execution
 
 HISTORY_SECONDS = 365 * 24 * 3600  # AWS keeps job-run history for 365 days
 _started_on = attrgetter("started_on")

@@ -71,6 +71,16 @@ def script_job(
     return name
 
 
+def server_s3(server: Server) -> Any:
+    return boto3.client(
+        "s3",
+        region_name="us-east-1",
+        endpoint_url=server.endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
 def wait_for_end(glue: Any, job: str, run_id: str, timeout: float = 60) -> dict[str, Any]:
     """A poller: GetJobRun until the run ends (what the code under test would do)."""
     deadline = time.monotonic() + timeout
@@ -296,13 +306,7 @@ def test_execute__a_script_deleted_after_opting_in_fails_the_run(
 
 
 def test_execute_route__script_writes_to_s3_through_the_server(server: Server) -> None:
-    s3 = boto3.client(
-        "s3",
-        region_name="us-east-1",
-        endpoint_url=server.endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    s3 = server_s3(server)
     s3.create_bucket(Bucket="scripts")
     s3.create_bucket(Bucket="out")
     s3.put_object(Bucket="scripts", Key="job.py", Body=WRITE_TO_S3.encode())
@@ -321,13 +325,7 @@ def test_execute_route__script_writes_to_s3_through_the_server(server: Server) -
 
 
 def test_execute_route__a_failing_script_and_a_stop(server: Server) -> None:
-    s3 = boto3.client(
-        "s3",
-        region_name="us-east-1",
-        endpoint_url=server.endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    s3 = server_s3(server)
     s3.create_bucket(Bucket="scripts")
     s3.put_object(Bucket="scripts", Key="fail.py", Body=FAIL.encode())
     s3.put_object(Bucket="scripts", Key="sleep.py", Body=SLEEP.encode())
@@ -373,15 +371,7 @@ def test_execute_route__the_script_works_in_the_runs_account(server: Server) -> 
         )
         return client
 
-    s3 = in_account(
-        boto3.client(
-            "s3",
-            region_name="us-east-1",
-            endpoint_url=server.endpoint,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-    )
+    s3 = in_account(server_s3(server))
     s3.create_bucket(Bucket="scripts")
     s3.create_bucket(Bucket="out")
     s3.put_object(Bucket="scripts", Key="job.py", Body=WRITE_TO_S3.encode())
