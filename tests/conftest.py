@@ -19,6 +19,7 @@ from targets import Server
 # pytester's in-process runs drop modules first imported during a run; load the plugin's
 # lazily imported modules (and moto's Glue) up front, so every run shares one backend.
 import moto_glue_jobruns
+import moto_glue_jobruns._executor
 import moto_glue_jobruns.responses
 import moto_glue_jobruns.seeding
 from moto_glue_jobruns._compat import server_address
@@ -30,11 +31,10 @@ def _load_lazy_modules() -> None:
     """pytester's in-process runs drop every module first imported during a run, so an
     example run first would load moto's Glue and the plugin's lazy modules only for
     itself. One Glue request here loads them all for the whole session."""
-    with mock_aws():
+    with mock_aws(), moto_glue_jobruns.mock_glue_job_runs():  # conftest loads before the ini opts in
         client = boto3.client("glue", region_name="us-east-1")
         client.create_job(Name="warm-up", Role="r", Command={"Name": "glueetl"})
         client.get_job_runs(JobName="warm-up")
-        import moto_glue_jobruns.seeding  # noqa: F401
 
 
 _load_lazy_modules()
