@@ -7,7 +7,9 @@ ran no test or had a failure or error, the ``awscli`` env skipped a test, or an 
 must always run (no Python factor, or this Python's) did not run. The last line is
 ``N passed, N failed`` for the whole run, so a run that ran nothing can never look green.
 
-Usage: python .ci/summary.py RESULT_JSON
+Usage: python .ci/summary.py RESULT_JSON [ENV,ENV,...]; with the list of the envs tox was
+asked to run, each of them must have reported a result (tox lists every env its config
+defines, with an empty entry for those it was not asked to run, which are left out).
 """
 
 from __future__ import annotations
@@ -72,12 +74,16 @@ def judge(name: str, env: dict[str, Any], running: tuple[int, int]) -> tuple[str
     return line + ("  <-- not acceptable" if bad else ""), not bad
 
 
-def main(path: str, running: tuple[int, int] | None = None) -> int:
+def main(path: str, expected: list[str] | None = None, running: tuple[int, int] | None = None) -> int:
     running = running or (sys.version_info.major, sys.version_info.minor)
     with open(path, encoding="utf-8") as handle:
-        envs: dict[str, dict[str, Any]] = json.load(handle).get("testenvs", {})
+        reported: dict[str, dict[str, Any]] = json.load(handle).get("testenvs", {})
+    envs = {name: env for name, env in reported.items() if "result" in env}
+    missing = sorted(set(expected or ()) - set(envs))
     totals = {"passed": 0, "failed": 0}
-    ok = bool(envs)
+    ok = bool(envs) and not missing
+    for name in missing:
+        print(f"{name}: reported no result  <-- not acceptable")
     for name, env in sorted(envs.items()):
         line, acceptable = judge(name, env, running)
         ok = ok and acceptable
@@ -86,11 +92,11 @@ def main(path: str, running: tuple[int, int] | None = None) -> int:
         if counts is not None:
             totals["passed"] += counts["passed"]
             totals["failed"] += counts["failed"] + counts["errors"]
-    if not envs:
+    if not envs and not missing:
         print("tox ran no env")
     print(f"{totals['passed']} passed, {totals['failed']} failed")
     return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(sys.argv[1], sys.argv[2].split(",") if len(sys.argv) > 2 else None))

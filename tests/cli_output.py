@@ -56,7 +56,8 @@ def _run(run_id: str, started: datetime, state: str, seconds: int | None, **extr
 def get_job_runs_output(now: datetime | None = None) -> dict[str, Any]:
     """``{"JobRuns": [...]}`` newest first: a run going now, a retried failure, a timeout,
     a stopped run and a FLEX run that reports DPUSeconds."""
-    at = (now or datetime.now(timezone.utc)).replace(microsecond=123000)
+    # milliseconds, as AWS keeps them, and never in the future
+    at = (now or datetime.now(timezone.utc)).replace(microsecond=123000) - timedelta(seconds=1)
     first = "jr_" + "5f0c" * 16
     return {
         "JobRuns": [
@@ -80,16 +81,16 @@ def get_job_runs_output(now: datetime | None = None) -> dict[str, Any]:
             ),
             _run(
                 "jr_" + "77de" * 16,
-                at - timedelta(days=2),
+                at - timedelta(days=3),
                 "TIMEOUT",
                 2880 * 60,
                 ExecutionTime=2880 * 60,
                 ErrorMessage="The job run time exceeded its specified timeout value.",
             ),
-            _run("jr_" + "0e9a" * 16, at - timedelta(days=3), "STOPPED", 300),
+            _run("jr_" + "0e9a" * 16, at - timedelta(days=4), "STOPPED", 300),
             _run(
                 "jr_" + "c3f1" * 16,
-                at - timedelta(days=4),
+                at - timedelta(days=5),
                 "SUCCEEDED",
                 600,
                 ExecutionClass="FLEX",

@@ -35,10 +35,15 @@ def ran(pytest_line: str | None, success: bool = True) -> dict[str, Any]:
 SKIPPED = {"result": {"success": True, "exit_code": 0, "skipped": True}}
 
 
-def judge(tmp_path: Path, capsys: pytest.CaptureFixture[str], envs: dict[str, Any]) -> tuple[int, list[str]]:
+def judge(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    envs: dict[str, Any],
+    expected: list[str] | None = None,
+) -> tuple[int, list[str]]:
     path = tmp_path / "result.json"
     path.write_text(json.dumps({"testenvs": envs}), encoding="utf-8")
-    code = _summary().main(str(path), running=RUNNING)
+    code = _summary().main(str(path), expected, running=RUNNING)
     return code, capsys.readouterr().out.splitlines()
 
 
@@ -51,7 +56,9 @@ def test_summary__env_of_a_missing_python_is_named_not_run(tmp_path: Path, capsy
             "py310-moto500": SKIPPED,
             "py312-motolatest": SKIPPED,
             "lint": ran(None),
+            "py313-moto51": {},  # in tox's config, not asked for
         },
+        expected=["py311-motolatest", "py310-moto500", "py312-motolatest", "lint"],
     )
     assert code == 0
     assert lines == [
@@ -97,3 +104,9 @@ def test_summary__counts_every_test_env_in_the_closing_line(tmp_path: Path, caps
 def test_summary__no_env_at_all_fails(tmp_path: Path, capsys: Any) -> None:
     code, lines = judge(tmp_path, capsys, {})
     assert (code, lines) == (1, ["tox ran no env", "0 passed, 0 failed"])
+
+
+def test_summary__an_env_asked_for_that_reported_nothing_fails(tmp_path: Path, capsys: Any) -> None:
+    code, lines = judge(tmp_path, capsys, {"lint": ran(None), "mypy": {}}, expected=["lint", "mypy"])
+    assert code == 1
+    assert lines[0] == "mypy: reported no result  <-- not acceptable"
