@@ -224,7 +224,9 @@ def _build_run(store: RunStore, validation: _Validation, raw: Any, index: int, a
     active = state in ACTIVE_STATES
     started = values.get("StartedOn", at)
     if active:
-        for late in ("CompletedOn", "ExecutionTime", "DPUSeconds"):
+        # AWS (so `aws glue get-job-runs`) also prints ExecutionTime, the seconds so far, for
+        # a run still going: accepted as given; the run reports its own once it has ended.
+        for late in ("CompletedOn", "DPUSeconds"):
             if late in values:
                 raise ValueError(f"{late}: only a finished run has one, and JobRunState is {state}")
     if (state == "SUCCEEDED" or active) and "ErrorMessage" in values:

@@ -13,7 +13,6 @@ import pytest
 import requests
 from hypothesis import HealthCheck, settings
 from moto import mock_aws
-from moto.server import ThreadedMotoServer
 from targets import Server
 
 # pytester's in-process runs drop modules first imported during a run; load the plugin's
@@ -54,6 +53,17 @@ def aws_executable() -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return found
+
+
+SERVER_FIXTURES = frozenset({"endpoint", "server"})
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Mark ``server`` every test that uses the in-process server (before ``-m`` selects):
+    a plain install (no ``server`` extra, so no Flask) runs the rest with
+    ``-m "not server and not awscli"``. Tests that start a server otherwise say so themselves."""
+    if SERVER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        item.add_marker(pytest.mark.server)
 
 
 @pytest.hookimpl(trylast=True)  # after -m has deselected what it will
@@ -129,6 +139,8 @@ def error_of(exc_info: pytest.ExceptionInfo[Any]) -> tuple[str, str, int]:
 @pytest.fixture(scope="session")
 def endpoint() -> Iterator[str]:
     """moto's ThreadedMotoServer on a free 127.0.0.1 port, in this (plugin-registered) process."""
+    from moto.server import ThreadedMotoServer  # needs the server extra (Flask)
+
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server_address(server)

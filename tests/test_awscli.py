@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 import requests
+from cli_output import get_job_runs_output
 from conftest import aws_executable
+from console import console_server
 
 pytestmark = pytest.mark.awscli
 
@@ -139,3 +141,15 @@ def test_awscli__unknown_job_is_an_error_exit(aws: AwsCli) -> None:
     completed = aws.run("get-job-runs", "--job-name", "missing")
     assert completed.returncode != 0
     assert "EntityNotFoundException" in completed.stderr
+
+
+def test_awscli__printed_runs_replay_with_seed(endpoint: str, aws: AwsCli, tmp_path: Path) -> None:
+    """What this CLI prints (epoch seconds, for the AWS CLI v1) is a ``--seed`` file that
+    serves the same runs again: the job is created from them."""
+    seed(endpoint, get_job_runs_output()["JobRuns"])
+    printed = aws.run("get-job-runs", "--job-name", JOB)
+    assert printed.returncode == 0, printed.stderr
+    (tmp_path / "runs.json").write_text(printed.stdout, encoding="utf-8")
+    with console_server("--seed", str(tmp_path / "runs.json")) as replay:
+        again = AwsCli(replay, tmp_path)("get-job-runs", "--job-name", JOB)
+    assert again == json.loads(printed.stdout)

@@ -84,7 +84,7 @@ def test_batch_stop_job_run__too_many_ids_is_invalid_input(server: Server) -> No
     assert (status, check_answer(status, payload)["__type"]) == (400, "InvalidInputException")
 
 
-@pytest.mark.parametrize("target", ["in_process", "server"])
+@pytest.mark.parametrize("target", ["in_process", pytest.param("server", marks=pytest.mark.server)])
 def test_batch_stop_job_run__body_over_the_limit_is_413(target: str, request: pytest.FixtureRequest) -> None:
     sender = InProcess() if target == "in_process" else request.getfixturevalue("server")
     ids = [f"jr_{i:064x}" for i in range(MAX_REQUEST_BYTES // 64)]
@@ -132,6 +132,7 @@ def _listening_addresses(port: int) -> set[str]:
     return found
 
 
+@pytest.mark.server
 @pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads Linux's socket table")
 def test_server_main__binds_loopback_by_default() -> None:
     port = _free_port()

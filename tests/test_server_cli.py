@@ -2,81 +2,64 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from datetime import datetime, timezone
-from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError, EndpointConnectionError
-from conftest import server_client
+import requests
+from console import console_server, run_console
+from targets import Server
 
-from moto_glue_jobruns.server import _option, demo_runs
+from moto_glue_jobruns.server import DEMO_JOB, demo_runs
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for_demo(client: Any) -> list[dict[str, Any]]:
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            runs: list[dict[str, Any]] = client.get_job_runs(JobName="demo")["JobRuns"]
-            if runs:
-                return runs
-        except (ClientError, EndpointConnectionError):
-            if time.monotonic() > deadline:
-                raise
-        time.sleep(0.2)
+DEMO_STATES = [
+    "RUNNING",
+    "SUCCEEDED",
+    "SUCCEEDED",
+    "TIMEOUT",
+    "SUCCEEDED",
+    "FAILED",
+    "SUCCEEDED",
+    "SUCCEEDED",
+]
 
 
-@pytest.fixture
-def demo_server() -> Iterator[str]:
-    """``--demo`` on a free port, in its own process, stopped after the test."""
-    port = free_port()
-    command = [sys.executable, "-m", "moto_glue_jobruns.server", "--demo", "--port", str(port)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+@pytest.mark.server
+@pytest.mark.parametrize("attempt", range(5))
+def test_server_cli__demo_is_there_when_the_port_opens(attempt: int) -> None:
+    with console_server("--demo") as endpoint:  # returns the moment a connection is accepted
+        runs = Server(endpoint).client().get_job_runs(JobName=DEMO_JOB)["JobRuns"]
+    assert [run["JobRunState"] for run in runs] == DEMO_STATES
 
 
-def test_server_cli__demo_serves_a_week_of_runs_newest_first(demo_server: str) -> None:
-    runs = wait_for_demo(server_client(demo_server))
-    assert [run["JobRunState"] for run in runs] == [
-        "RUNNING",
-        "SUCCEEDED",
-        "SUCCEEDED",
-        "TIMEOUT",
-        "SUCCEEDED",
-        "FAILED",
-        "SUCCEEDED",
-        "SUCCEEDED",
-    ]
+@pytest.mark.server
+def test_server_cli__demo_job_has_a_free_slot_beside_its_running_run() -> None:
+    with console_server("--demo") as endpoint:
+        glue = Server(endpoint).client()
+        run_id = glue.start_job_run(JobName=DEMO_JOB)["JobRunId"]
+        run = glue.get_job_run(JobName=DEMO_JOB, RunId=run_id)["JobRun"]
+        job = glue.get_job(JobName=DEMO_JOB)["Job"]
+    assert run["JobRunState"] == "SUCCEEDED"
+    assert job["ExecutionProperty"]["MaxConcurrentRuns"] > 1
+
+
+@pytest.mark.server
+def test_server_cli__help_lists_moto_server_options_and_ours() -> None:
+    completed = run_console("--help")
+    assert completed.returncode == 0, completed.stderr
+    usage = completed.stdout.splitlines()[0]
+    assert "[--demo] [--seed FILE]" in usage
+    for option in ("--host HOST", "--port PORT", "--demo", "--seed FILE"):  # argparse's own layout
+        assert option in completed.stdout
+
+
+@pytest.mark.server
+def test_moto_server__does_not_load_the_plugin() -> None:
+    """Plain moto_server (what moto's Docker image runs) serves stock moto: no plugin routes."""
+    with console_server(module="moto.server") as endpoint:
+        answer = requests.post(f"{endpoint}/moto-api/glue-jobruns/seed", data="{}", timeout=10)
+    assert answer.status_code == 404
 
 
 def test_demo_runs__completed_after_started() -> None:
     runs = demo_runs(datetime(2026, 11, 29, tzinfo=timezone.utc))
     assert all(run["CompletedOn"] > run["StartedOn"] for run in runs if "CompletedOn" in run)
-
-
-@pytest.mark.parametrize(
-    ("args", "expected"),
-    [
-        (["--demo"], "5000"),
-        (["-p", "5001"], "5001"),
-        (["--port", "5002"], "5002"),
-        (["--port=5003"], "5003"),
-        (["-p"], "5000"),
-    ],
-)
-def test_server_option__reads_moto_server_port_spellings(args: list[str], expected: str) -> None:
-    assert _option(args, ("-p", "--port"), "5000") == expected
