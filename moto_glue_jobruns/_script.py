@@ -9,6 +9,7 @@ the backends the test reads; every SDK setting of the environment is replaced.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import logging
 import os
 import shutil
@@ -139,13 +140,14 @@ def _credentials(account_id: str, endpoint: str) -> tuple[str, str]:
 @functools.cache
 def _endpoint_server() -> str:
     """A moto server on a free loopback port, in this process, so it shares its backends."""
-    try:
-        from moto.server import ThreadedMotoServer
-    except ImportError as error:  # flask and friends come with the server extra
+    missing = [name for name in ("flask", "flask_cors") if importlib.util.find_spec(name) is None]
+    if missing:  # moto.server would only warn, then fail on first use
         raise ScriptUnavailable(
-            f"running job scripts needs moto's server ({error.name} is missing): "
+            f"running job scripts needs moto's server ({', '.join(missing)} missing): "
             'pip install "moto-glue-jobruns[server]"'
-        ) from None
+        )
+    from moto.server import ThreadedMotoServer
+
     quiet = logging.getLogger("werkzeug")
     if quiet.level == logging.NOTSET:  # one request log line per script call is noise here
         quiet.setLevel(logging.WARNING)

@@ -25,6 +25,9 @@ from targets import Server
 from moto_glue_jobruns import execute_job_scripts
 from moto_glue_jobruns._process import live_processes
 
+# scripts reach the mock through a loopback moto server: the server extra (Flask) is needed
+pytestmark = pytest.mark.server
+
 FINISHED = {"SUCCEEDED", "FAILED", "TIMEOUT", "ERROR", "STOPPED", "EXPIRED"}
 
 WRITE_TO_S3 = """

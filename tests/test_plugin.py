@@ -273,6 +273,7 @@ def test_glue_job_runs__set_outcomes_decides_the_next_run(
     assert (run["JobRunState"], run["ErrorMessage"]) == ("ERROR", "gone")
 
 
+@pytest.mark.server  # the script reaches the mock through a loopback server
 def test_plugin__marker_execute_runs_the_jobs_script(pytester: pytest.Pytester, tmp_path: Any) -> None:
     script = tmp_path / "nightly.py"
     script.write_text(
