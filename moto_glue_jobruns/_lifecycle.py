@@ -115,7 +115,10 @@ class Lifecycle:
     def stop(self, run: JobRun, at: float) -> None:
         """BatchStopJobRun: STOPPING now, STOPPED as the state manager moves it on."""
         previous = run.progress
-        running_since = previous.running_since if previous else None
+        if previous is not None:
+            running_since = previous.running_since
+        else:  # a seeded run: RUNNING since it started
+            running_since = run.started_on if run.state == "RUNNING" else None
         run.progress = Progress.stopping()
         if previous is not None:
             run.progress.delay_noticed = previous.delay_noticed
@@ -126,16 +129,17 @@ class Lifecycle:
     def refresh(self, run: JobRun, at: float) -> bool:
         """Apply timeout, delay notices and the state manager's progression to a live run.
 
-        True if the run just ended."""
-        progress = run.progress
-        if progress is None:
-            return False
+        True if the run just ended. A seeded run that is still live only times out (or
+        is stopped): no state manager drives it."""
         if run.state in _TIMES_OUT:
             deadline = run.started_on + run.settings.timeout * 60
             if at >= deadline:
                 self._notice_delay(run, deadline)
                 self._finish(run, "TIMEOUT", deadline)
                 return True
+        progress = run.progress
+        if progress is None:
+            return False
         self._notice_delay(run, at)
         status = progress.status
         if status is None or status == run.state:
@@ -154,7 +158,10 @@ class Lifecycle:
         """End the run in ``state`` at ``at``, filling AWS's end-of-run figures."""
         progress = run.progress
         outcome = progress.outcome if progress and progress.outcome.state == state else Outcome(state)
-        running_since = progress.running_since if progress and progress.running_since else at
+        if progress is None:  # a seeded run: it has been running since it started
+            running_since = run.started_on
+        else:
+            running_since = progress.running_since if progress.running_since is not None else at
         run.completed_on = at
         run.state_detail = None
         if state in ERROR_STATES:
