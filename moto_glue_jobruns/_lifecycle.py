@@ -71,10 +71,13 @@ _LOCK = threading.Lock()
 
 
 def subscribe(subscriber: Subscriber) -> Callable[[], None]:
-    """Announce every run's state changes to ``subscriber``; returns the way to stop."""
+    """Announce every run's state changes to ``subscriber``; returns the way to stop.
+
+    A subscriber replaces one of the same class (say, its module was imported again)."""
     global _subscribers
+    kind = _kind(subscriber)
     with _LOCK:
-        _subscribers = (*_subscribers, subscriber)
+        _subscribers = (*(s for s in _subscribers if _kind(s) != kind), subscriber)
 
     def unsubscribe() -> None:
         global _subscribers
@@ -82,6 +85,10 @@ def subscribe(subscriber: Subscriber) -> Callable[[], None]:
             _subscribers = tuple(s for s in _subscribers if s is not subscriber)
 
     return unsubscribe
+
+
+def _kind(subscriber: Subscriber) -> tuple[str, str]:
+    return type(subscriber).__module__, type(subscriber).__qualname__
 
 
 class Lifecycle:
@@ -119,7 +126,7 @@ class Lifecycle:
             running_since = previous.running_since
         else:  # a seeded run: RUNNING since it started
             running_since = run.started_on if run.state == "RUNNING" else None
-        run.progress = Progress.stopping()
+        run.progress = Progress.stopping(previous.outcome.logs if previous is not None else None)
         if previous is not None:
             run.progress.delay_noticed = previous.delay_noticed
         run.progress.running_since = running_since if running_since is not None else at
@@ -151,7 +158,6 @@ class Lifecycle:
                 self._finish(run, state, at)
                 return True
             self._enter(run, state, at)
-            self._notice_delay(run, at)
         return False
 
     def _finish(self, run: JobRun, state: str, at: float) -> None:
@@ -183,6 +189,7 @@ class Lifecycle:
         if run.progress is not None:
             run.progress.state_since = at
         self._announce(run, previous, at)
+        self._notice_delay(run, at)  # entered late: this state is past the delay already
 
     def _announce(self, run: JobRun, previous: str | None, at: float) -> None:
         subscribers = _subscribers

@@ -44,13 +44,33 @@ def now() -> float:
 
 
 @dataclass(frozen=True, slots=True)
+class LogLine:
+    """A line a run writes; ``timestamp`` (epoch seconds) None means "placed by the run"."""
+
+    message: str
+    timestamp: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunLogs:
+    """What a run's ``output`` and ``error`` streams hold; None: the driver's own lines."""
+
+    output: tuple[LogLine, ...] | None = None
+    error: tuple[LogLine, ...] | None = None
+
+    def lines(self, stream: str) -> tuple[LogLine, ...] | None:
+        return self.output if stream == "output" else self.error
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
-    """How a started run ends: its terminal state and, optionally, its figures."""
+    """How a started run ends: its terminal state and, optionally, its figures and lines."""
 
     state: str = "SUCCEEDED"
     error_message: str | None = None
     execution_time: int | None = None
     dpu_seconds: float | None = None
+    logs: RunLogs | None = None
 
 
 class Progress(ManagedState):
@@ -73,8 +93,8 @@ class Progress(ManagedState):
         return cls(_TRANSITIONS[outcome.state], outcome)
 
     @classmethod
-    def stopping(cls) -> Progress:
-        return cls(_STOP_TRANSITIONS, Outcome("STOPPED"))
+    def stopping(cls, logs: RunLogs | None = None) -> Progress:
+        return cls(_STOP_TRANSITIONS, Outcome("STOPPED", logs=logs))
 
     def path(self, start: str, end: str) -> list[str]:
         """The states after ``start`` up to ``end``, along this run's transitions.

@@ -20,7 +20,8 @@ from typing import Any, TypeVar
 from moto.core.base_backend import BackendDict, BaseBackend
 
 from ._job import JobDefinition, check_run_request
-from ._lifecycle import RunContext
+from ._lifecycle import RunContext, subscribe
+from ._logs import RunLogWriter
 from ._run import STOPPABLE, JobRun, Outcome, now
 from ._store import RunStore
 from .exceptions import InvalidNextToken, JobNotFound
@@ -201,3 +202,4 @@ def _stop_error(job_name: str, run_id: str, code: str, message: str) -> dict[str
 
 
 jobrun_backends = BackendDict(JobRunBackend, "glue")
+subscribe(RunLogWriter())  # what a run leaves behind: its CloudWatch logs

@@ -14,6 +14,7 @@ import requests
 from hypothesis import HealthCheck, settings
 from moto import mock_aws
 from moto.server import ThreadedMotoServer
+from places import InProcess, OnServer, Place
 from targets import Server
 
 # pytester's in-process runs drop modules first imported during a run; load the plugin's
@@ -137,3 +138,19 @@ def server(endpoint: str) -> Iterator[Server]:
     requests.post(f"{endpoint}/moto-api/reset", timeout=10)
     yield Server(endpoint)
     requests.post(f"{endpoint}/moto-api/reset", timeout=10)
+
+
+@pytest.fixture(params=["in process", "server"])
+def place(request: pytest.FixtureRequest) -> Iterator[Place]:
+    """Run the test once in process (inside ``mock_aws``) and once against the server."""
+    if request.param == "in process":
+        with mock_aws():
+            here = InProcess()
+            yield here
+            here.unset_transition()
+        return
+    there = OnServer(request.getfixturevalue("endpoint"))
+    there.reset()
+    yield there
+    there.unset_transition()
+    there.reset()
