@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from moto.core.base_backend import BackendDict, BaseBackend
 
+from ._events import RunEventPublisher
 from ._job import JobDefinition, check_run_request
 from ._lifecycle import RunContext, subscribe
 from ._logs import RunLogWriter
@@ -202,4 +203,5 @@ def _stop_error(job_name: str, run_id: str, code: str, message: str) -> dict[str
 
 
 jobrun_backends = BackendDict(JobRunBackend, "glue")
-subscribe(RunLogWriter())  # what a run leaves behind: its CloudWatch logs
+subscribe(RunLogWriter())  # what a run leaves behind: its CloudWatch logs ...
+subscribe(RunEventPublisher())  # ... and its EventBridge events
