@@ -18,10 +18,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ._run import ACTIVE_STATES, DEFAULT_ERROR_MESSAGES, ERROR_STATES, JobRun, Outcome, Progress
+from ._run import ACTIVE_STATES, DEFAULT_ERROR_MESSAGES, ERROR_STATES, TIMES_OUT, JobRun, Outcome, Progress
 
 DELAY_STATES = frozenset({"STARTING", "RUNNING", "STOPPING"})  # "Glue Job Run Status" states
-_TIMES_OUT = frozenset({"STARTING", "RUNNING"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,13 +110,16 @@ class Lifecycle:
         run.state_detail = None
         self._enter(run, "STARTING", at)
 
-    def expire(self, run: JobRun) -> None:
-        """A WAITING run that never got a slot within its Timeout ends EXPIRED."""
+    def expire(self, run: JobRun, at: float) -> bool:
+        """A WAITING run that got no slot within its Timeout ends EXPIRED; True if it did."""
         deadline = run.started_on + run.settings.timeout * 60
+        if at < deadline:
+            return False
         run.state_detail = None
         run.completed_on = deadline
         run.execution_time = 0
         self._enter(run, "EXPIRED", deadline)
+        return True
 
     def stop(self, run: JobRun, at: float) -> None:
         """BatchStopJobRun: STOPPING now, STOPPED as the state manager moves it on."""
@@ -138,7 +140,7 @@ class Lifecycle:
 
         True if the run just ended. A seeded run that is still live only times out (or
         is stopped): no state manager drives it."""
-        if run.state in _TIMES_OUT:
+        if run.state in TIMES_OUT:
             deadline = run.started_on + run.settings.timeout * 60
             if at >= deadline:
                 self._notice_delay(run, deadline)

@@ -20,6 +20,7 @@ ACTIVE_STATES = frozenset({"STARTING", "RUNNING", "STOPPING", "WAITING"})
 HOLDS_SLOT = frozenset({"STARTING", "RUNNING", "STOPPING"})
 STOPPABLE = frozenset({"STARTING", "RUNNING", "WAITING"})
 ERROR_STATES = frozenset({"FAILED", "ERROR", "TIMEOUT"})
+TIMES_OUT = frozenset({"STARTING", "RUNNING"})  # states a run leaves for TIMEOUT past its Timeout
 OUTCOME_STATES = ("SUCCEEDED", "FAILED", "TIMEOUT", "ERROR", "STOPPED")
 
 # What AWS's "job run statuses" page says each abnormal end means; used when a test

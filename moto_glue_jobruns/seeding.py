@@ -27,6 +27,7 @@ from ._run import (
     ERROR_STATES,
     OUTCOME_STATES,
     QUEUED_STATE_DETAIL,
+    TIMES_OUT,
     JobRun,
     Outcome,
     RunLogs,
@@ -258,7 +259,7 @@ def _build_run(store: RunStore, validation: _Validation, raw: Any, index: int, a
     else:
         overrides = {key: values[key] for key in OVERRIDABLE if key in values}
         settings = store.settings_for(overrides, values.get("Arguments"))
-    if state in _TIMES_OUT and started + settings.timeout * 60 <= at:
+    if state in TIMES_OUT and started + settings.timeout * 60 <= at:
         raise ValueError(
             f"StartedOn: a {state} run started at {started} is past its Timeout of {settings.timeout} "
             "minutes, so it would have ended TIMEOUT; seed it as TIMEOUT, or give a later StartedOn "
@@ -287,7 +288,6 @@ def _build_run(store: RunStore, validation: _Validation, raw: Any, index: int, a
 
 
 _SETTINGS_MEMBERS = frozenset({*OVERRIDABLE, "Arguments"})
-_TIMES_OUT = frozenset({"STARTING", "RUNNING"})  # a seeded run in these states ends TIMEOUT
 
 
 def _check_unique(store: RunStore, runs: list[JobRun]) -> None:
