@@ -463,3 +463,30 @@ def run_of(glue: Any, job: str) -> dict[str, Any]:
     run_id = glue.start_job_run(JobName=job)["JobRunId"]
     run: dict[str, Any] = glue.get_job_run(JobName=job, RunId=run_id)["JobRun"]
     return run
+
+
+def test_subscription_filters__get_the_runs_lines_and_a_broken_one_breaks_nothing(
+    glue: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    logs = boto3.client("logs", region_name="us-east-1")
+    kinesis = boto3.client("kinesis", region_name="us-east-1")
+    for name in ("kept", "gone"):
+        kinesis.create_stream(StreamName=name, ShardCount=1)
+    arns = {
+        name: kinesis.describe_stream(StreamName=name)["StreamDescription"]["StreamARN"]
+        for name in ("kept", "gone")
+    }
+    for group, name in ((OUTPUT, "kept"), (ERROR, "gone")):
+        logs.create_log_group(logGroupName=group)
+        logs.put_subscription_filter(
+            logGroupName=group, filterName=name, filterPattern="", destinationArn=arns[name]
+        )
+    kinesis.delete_stream(StreamName="gone")
+    glue.create_job(Name="job", Role=ROLE, Command={"Name": "glueetl"})
+    run_id = glue.start_job_run(JobName="job")["JobRunId"]
+    assert glue.get_job_run(JobName="job", RunId=run_id)["JobRun"]["JobRunState"] == "SUCCEEDED"
+    assert len(messages(logs, ERROR, run_id)) == 2  # stored, though moto could not forward them
+    assert "could not forward run logs from /aws-glue/jobs/error" in caplog.text
+    shard = kinesis.list_shards(StreamName="kept")["Shards"][0]["ShardId"]
+    iterator = kinesis.get_shard_iterator(StreamName="kept", ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+    assert kinesis.get_records(ShardIterator=iterator["ShardIterator"])["Records"]  # one per put
