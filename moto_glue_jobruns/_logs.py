@@ -81,12 +81,13 @@ def append_run_log(context: RunContext, run: JobRun, stream: str, lines: Iterabl
     stream, and to its continuous-logging stream if it has one; streams and groups are
     created when missing. Call it under the job-run backend's lock, as the lifecycle does."""
     streams = RunStreams.of(run)
+    group, name = streams.named(stream)
     events: list[Event] = [{"timestamp": int(timestamp), "message": message} for timestamp, message in lines]
     backend = _backend(context)
     if backend is None or not events:
         return
     first = min(event["timestamp"] for event in events) / 1000
-    _put(backend, *streams.named(stream), events, first)
+    _put(backend, group, name, events, first)
     if streams.continuous is not None:
         _put(backend, *streams.continuous, events, first)
 
