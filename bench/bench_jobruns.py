@@ -43,10 +43,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import moto_glue_jobruns  # noqa: E402  (the worktree's package, not an installed one)
+from moto_glue_jobruns import _lifecycle  # noqa: E402
 from moto_glue_jobruns.models import jobrun_backends  # noqa: E402
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 PAGE = 200
+STATE_CHANGE_TARGET = 300e-6  # "a state change with logs and events costs at most a few hundred µs"
 CONTENT_TYPE = {"Content-Type": "application/x-amz-json-1.1"}
 Timer = Callable[[], float]
 
@@ -192,6 +194,7 @@ class Bench:
         self.canned = Canned()
         self.stubbed = client(mocked=False)
         self.servers: dict[str, Any] = {}
+        self.state_changes: dict[str, float] = {}
 
     def row(self, figure: str, n: int | None, **values: Any) -> None:
         self.rows.append({"figure": figure, "N": n, **values})
@@ -330,6 +333,83 @@ class Bench:
             budget,
         )
         self.row("StartJobRun", n, **result)
+
+    def state_change(self) -> None:
+        """What a state change costs with CloudWatch logs and EventBridge events, and without.
+
+        One run's whole life straight through the backend (no HTTP, no botocore): StartJobRun,
+        then a GetJobRun that moves it STARTING -> RUNNING -> SUCCEEDED; three state changes.
+        With logs and events, RUNNING writes two streams' first lines and SUCCEEDED their
+        last ones and puts a "Glue Job State Change" event on the default bus; without, the
+        lifecycle has no subscribers. Then the same with a rule that delivers the event to an
+        SQS queue, against moto's own PutEvents delivering one such event: delivery is
+        moto's work (its SQS and input-template code), the same as for any event."""
+        from moto.events.models import events_backends
+
+        job = "state-change"
+        self.glue.create_job(Name=job, Role="r", Command={"Name": "glueetl"}, GlueVersion="4.0")
+        backend = jobrun_backends[ACCOUNT][REGION]
+        subscribers = _lifecycle._subscribers
+        rounds = 200 if self.quick else 1000
+
+        def one_life() -> None:
+            run_id = backend.start_job_run(job, {}, None, None)
+            assert backend.get_job_run(job, run_id, False)["JobRunState"] == "SUCCEEDED"
+
+        def bare() -> None:
+            _lifecycle._subscribers = ()
+            try:
+                one_life()
+            finally:
+                _lifecycle._subscribers = subscribers
+
+        one_life()
+        lives = interleave({"bare": timed(bare), "plugin": timed(one_life)}, rounds, 1e9)
+        sqs = boto3.client("sqs", region_name=REGION)
+        queue = sqs.create_queue(QueueName="alerts")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        rules = boto3.client("events", region_name=REGION)
+        pattern = {"source": ["aws.glue"], "detail-type": ["Glue Job State Change"]}
+        rules.put_rule(Name="alerts", EventPattern=json.dumps(pattern))
+        rules.put_targets(Rule="alerts", Targets=[{"Id": "queue", "Arn": arn}])
+        moto_events = events_backends[ACCOUNT][REGION]
+        detail = {  # the size of the plugin's own event
+            "jobName": job,
+            "severity": "INFO",
+            "state": "SUCCEEDED",
+            "jobRunId": f"jr_{'0' * 64}",
+            "message": "Job run succeeded",
+        }
+        entry = {"Source": "aws.glue", "DetailType": "Glue Job State Change", "Detail": json.dumps(detail)}
+
+        def emptied(call: Callable[[], object]) -> Timer:
+            def run() -> float:
+                # moto's SendMessage costs O(messages waiting): take the last one away first
+                for message in sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get(
+                    "Messages", []
+                ):
+                    sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
+                return timed(call)()
+
+            return run
+
+        delivered = interleave(
+            {"rule": emptied(one_life), "put_events": emptied(lambda: moto_events.put_events([entry]))},
+            rounds,
+            1e9,
+        )
+        waiting = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessages"])
+        assert int(waiting["Attributes"]["ApproximateNumberOfMessages"]) > 0, "the rule delivered nothing"
+        rules.remove_targets(Rule="alerts", Ids=["queue"])  # the figures after this one send nothing
+        rules.delete_rule(Name="alerts")
+        self.state_changes = {
+            "bare": lives["bare"] / 3,
+            "plugin": lives["plugin"] / 3,
+            "delivery": delivered["rule"] - lives["plugin"],
+            "put_events": delivered["put_events"],
+        }
+        shown = ", ".join(f"{name}={seconds * 1e6:.0f}us" for name, seconds in self.state_changes.items())
+        print(f"  state change: {shown}", flush=True)
 
     def other_glue_call(self) -> None:
         self.glue.create_database(DatabaseInput={"Name": "bench"})
@@ -529,6 +609,13 @@ def targets(rows: list[dict[str, Any]], others: dict[str, float], sizes: list[in
         )
     )
     checks.append((others["memory"] <= 400, f"memory: {others['memory']:.0f} B per stored run (≤ 400)"))
+    checks.append(
+        (
+            others["change"] <= STATE_CHANGE_TARGET,
+            f"a state change with logs and events: +{others['change'] * 1e6:.0f} µs "
+            f"(≤ {STATE_CHANGE_TARGET * 1e6:.0f} µs)",
+        )
+    )
     checks.append((others["other"] <= 1.05, f"GetDatabase: {others['other']:.3f} x stock (≤ 1.05)"))
     checks.append((others["import"] <= 0.05, f"import after moto: {others['import'] * 1e3:.1f} ms (≤ 50 ms)"))
     return checks
@@ -554,6 +641,7 @@ def main(argv: list[str] | None = None) -> None:
     with mock_aws():
         bench.start_servers()
         bench.other_glue_call()
+        bench.state_change()
         for n in sizes:
             print(f"N = {n:,}", flush=True)
             rate, plugin_ids = seed_plugin_job(bench.glue, f"plugin-{n}", n)
@@ -577,7 +665,9 @@ def main(argv: list[str] | None = None) -> None:
     memory_stock = child(_MEMORY_CHILD, str(memory_n if not args.quick else 20_000), "stock")
     imports = statistics.median(child(_IMPORT_CHILD) for _ in range(3 if args.quick else 7))
     other = next(r for r in bench.rows if r["N"] is None)
+    changes = bench.state_changes
     others = {
+        "change": changes["plugin"] - changes["bare"],
         "seed": seed_rates[sizes.index(100_000)] if 100_000 in sizes else seed_rates[-1],
         "memory": memory_plugin,
         "other": other["plugin"] / other["stock"],
@@ -602,6 +692,20 @@ def main(argv: list[str] | None = None) -> None:
             ),
             ("`import moto_glue_jobruns` after `import moto`", "—", f"{imports * 1e3:.1f} ms", "≤ 50 ms"),
             ("GetDatabase, plugin / stock", "1.00x", f"{others['other']:.3f}x", "≤ 1.05x"),
+            (
+                "a state change with CloudWatch logs and EventBridge events, in the backend "
+                "(stock: the same with no subscribers)",
+                f"{changes['bare'] * 1e6:.0f} µs",
+                f"{changes['plugin'] * 1e6:.0f} µs (+{others['change'] * 1e6:.0f} µs)",
+                f"+ ≤ {STATE_CHANGE_TARGET * 1e6:.0f} µs",
+            ),
+            (
+                "... and delivering its event to a rule's SQS target (stock: moto's own PutEvents "
+                "delivering one event there)",
+                f"{changes['put_events'] * 1e6:.0f} µs",
+                f"{changes['delivery'] * 1e6:.0f} µs",
+                "moto's cost",
+            ),
         ],
     }
     results["targets"] = targets(bench.rows, others, sizes)

@@ -9,6 +9,16 @@ Verified on moto 5.0.0, the newest 5.0.x, 5.1.x and the newest 5.x:
   server created after registration.
 * ``ThreadedMotoServer.get_host_and_port()`` only exists from moto 5.0.x (not 5.0.0);
   ``server_address`` reads the bound port either way, so ``port=0`` is usable everywhere.
+* moto's Logs backend keeps a stream's ``creation_time`` and ``last_ingestion_time`` as
+  epoch milliseconds up to 5.2.4 and as naive UTC datetimes from 5.2.5; ``set_log_moment``
+  writes whichever the installed moto keeps. ``LogGroup.put_log_events``,
+  ``ensure_log_group``/``ensure_log_stream`` and ``LogEvent.ingestion_time`` (epoch ms)
+  are the same from 5.0.0 on.
+* moto's events ``Rule.send_to_targets(event)``, ``Rule.state``, ``Rule.targets``,
+  ``EventPattern.matches_event`` and ``EventBus.rules`` exist from 5.0.0 on; the event's
+  ``time`` is epoch seconds there, which moto formats when it delivers. After 5.0.0 moto's
+  event message also carries ``ingestion-time``, which delivery reads: ``event_message``
+  adds it when the installed moto's own ``EventMessageType`` has it.
 """
 
 from __future__ import annotations
@@ -92,13 +102,36 @@ def server_address(server: ThreadedMotoServer) -> tuple[str, int]:
     return str(host), int(port)
 
 
+def event_message(event: dict[str, Any], at: float) -> dict[str, Any]:
+    """``event`` (AWS's members) as moto's events backend carries it to targets."""
+    return {**event, "ingestion-time": at} if _events_read_ingestion_time() else dict(event)
+
+
+@functools.cache
+def _events_read_ingestion_time() -> bool:
+    from moto.events.utils import EventMessageType
+
+    return "ingestion-time" in EventMessageType.__annotations__
+
+
+def set_log_moment(owner: Any, attribute: str, epoch_ms: int) -> None:
+    """Set a moment moto's Logs backend keeps on ``owner`` (a stream's ``creation_time`` or
+    ``last_ingestion_time``, already set by moto) in the form this moto keeps it in."""
+    if isinstance(getattr(owner, attribute), datetime):  # moto >= 5.2.5
+        setattr(owner, attribute, datetime.fromtimestamp(epoch_ms / 1000, timezone.utc).replace(tzinfo=None))
+    else:
+        setattr(owner, attribute, epoch_ms)
+
+
 __all__ = [
     "DEFAULT_ACCOUNT_ID",
     "stock_job_runs",
     "stock_run_members",
     "ManagedState",
+    "event_message",
     "mock_random",
     "server_address",
+    "set_log_moment",
     "state_manager",
     "utcnow",
 ]

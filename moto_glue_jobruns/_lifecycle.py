@@ -18,10 +18,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ._run import ACTIVE_STATES, DEFAULT_ERROR_MESSAGES, ERROR_STATES, JobRun, Outcome, Progress
+from ._run import ACTIVE_STATES, DEFAULT_ERROR_MESSAGES, ERROR_STATES, TIMES_OUT, JobRun, Outcome, Progress
 
 DELAY_STATES = frozenset({"STARTING", "RUNNING", "STOPPING"})  # "Glue Job Run Status" states
-_TIMES_OUT = frozenset({"STARTING", "RUNNING"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +70,13 @@ _LOCK = threading.Lock()
 
 
 def subscribe(subscriber: Subscriber) -> Callable[[], None]:
-    """Announce every run's state changes to ``subscriber``; returns the way to stop."""
+    """Announce every run's state changes to ``subscriber``; returns the way to stop.
+
+    A subscriber replaces one of the same class (say, its module was imported again)."""
     global _subscribers
+    kind = _kind(subscriber)
     with _LOCK:
-        _subscribers = (*_subscribers, subscriber)
+        _subscribers = (*(s for s in _subscribers if _kind(s) != kind), subscriber)
 
     def unsubscribe() -> None:
         global _subscribers
@@ -82,6 +84,10 @@ def subscribe(subscriber: Subscriber) -> Callable[[], None]:
             _subscribers = tuple(s for s in _subscribers if s is not subscriber)
 
     return unsubscribe
+
+
+def _kind(subscriber: Subscriber) -> tuple[str, str]:
+    return type(subscriber).__module__, type(subscriber).__qualname__
 
 
 class Lifecycle:
@@ -104,19 +110,25 @@ class Lifecycle:
         run.state_detail = None
         self._enter(run, "STARTING", at)
 
-    def expire(self, run: JobRun) -> None:
-        """A WAITING run that never got a slot within its Timeout ends EXPIRED."""
+    def expire(self, run: JobRun, at: float) -> bool:
+        """A WAITING run that got no slot within its Timeout ends EXPIRED; True if it did."""
         deadline = run.started_on + run.settings.timeout * 60
+        if at < deadline:
+            return False
         run.state_detail = None
         run.completed_on = deadline
         run.execution_time = 0
         self._enter(run, "EXPIRED", deadline)
+        return True
 
     def stop(self, run: JobRun, at: float) -> None:
         """BatchStopJobRun: STOPPING now, STOPPED as the state manager moves it on."""
         previous = run.progress
-        running_since = previous.running_since if previous else None
-        run.progress = Progress.stopping()
+        if previous is not None:
+            running_since = previous.running_since
+        else:  # a seeded run: RUNNING since it started
+            running_since = run.started_on if run.state == "RUNNING" else None
+        run.progress = Progress.stopping(previous.outcome.logs if previous is not None else None)
         if previous is not None:
             run.progress.delay_noticed = previous.delay_noticed
         run.progress.running_since = running_since if running_since is not None else at
@@ -126,16 +138,17 @@ class Lifecycle:
     def refresh(self, run: JobRun, at: float) -> bool:
         """Apply timeout, delay notices and the state manager's progression to a live run.
 
-        True if the run just ended."""
-        progress = run.progress
-        if progress is None:
-            return False
-        if run.state in _TIMES_OUT:
+        True if the run just ended. A seeded run that is still live only times out (or
+        is stopped): no state manager drives it."""
+        if run.state in TIMES_OUT:
             deadline = run.started_on + run.settings.timeout * 60
             if at >= deadline:
                 self._notice_delay(run, deadline)
                 self._finish(run, "TIMEOUT", deadline)
                 return True
+        progress = run.progress
+        if progress is None:
+            return False
         self._notice_delay(run, at)
         status = progress.status
         if status is None or status == run.state:
@@ -148,14 +161,16 @@ class Lifecycle:
                 self._finish(run, state, at)
                 return True
             self._enter(run, state, at)
-            self._notice_delay(run, at)
         return False
 
     def _finish(self, run: JobRun, state: str, at: float) -> None:
         """End the run in ``state`` at ``at``, filling AWS's end-of-run figures."""
         progress = run.progress
         outcome = progress.outcome if progress and progress.outcome.state == state else Outcome(state)
-        running_since = progress.running_since if progress and progress.running_since else at
+        if progress is None:  # a seeded run: it has been running since it started
+            running_since = run.started_on
+        else:
+            running_since = progress.running_since if progress.running_since is not None else at
         run.completed_on = at
         run.state_detail = None
         if state in ERROR_STATES:
@@ -177,6 +192,7 @@ class Lifecycle:
         if run.progress is not None:
             run.progress.state_since = at
         self._announce(run, previous, at)
+        self._notice_delay(run, at)  # entered late: this state is past the delay already
 
     def _announce(self, run: JobRun, previous: str | None, at: float) -> None:
         subscribers = _subscribers

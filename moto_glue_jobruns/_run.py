@@ -20,6 +20,7 @@ ACTIVE_STATES = frozenset({"STARTING", "RUNNING", "STOPPING", "WAITING"})
 HOLDS_SLOT = frozenset({"STARTING", "RUNNING", "STOPPING"})
 STOPPABLE = frozenset({"STARTING", "RUNNING", "WAITING"})
 ERROR_STATES = frozenset({"FAILED", "ERROR", "TIMEOUT"})
+TIMES_OUT = frozenset({"STARTING", "RUNNING"})  # states a run leaves for TIMEOUT past its Timeout
 OUTCOME_STATES = ("SUCCEEDED", "FAILED", "TIMEOUT", "ERROR", "STOPPED")
 
 # What AWS's "job run statuses" page says each abnormal end means; used when a test
@@ -44,13 +45,33 @@ def now() -> float:
 
 
 @dataclass(frozen=True, slots=True)
+class LogLine:
+    """A line a run writes; ``timestamp`` (epoch seconds) None means "placed by the run"."""
+
+    message: str
+    timestamp: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunLogs:
+    """What a run's ``output`` and ``error`` streams hold; None: the driver's own lines."""
+
+    output: tuple[LogLine, ...] | None = None
+    error: tuple[LogLine, ...] | None = None
+
+    def lines(self, stream: str) -> tuple[LogLine, ...] | None:
+        return self.output if stream == "output" else self.error
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
-    """How a started run ends: its terminal state and, optionally, its figures."""
+    """How a started run ends: its terminal state and, optionally, its figures and lines."""
 
     state: str = "SUCCEEDED"
     error_message: str | None = None
     execution_time: int | None = None
     dpu_seconds: float | None = None
+    logs: RunLogs | None = None
 
 
 class Progress(ManagedState):
@@ -80,8 +101,8 @@ class Progress(ManagedState):
         return cls(transitions[sources.index(state) :] if state in sources else transitions, outcome)
 
     @classmethod
-    def stopping(cls) -> Progress:
-        return cls(_STOP_TRANSITIONS, Outcome("STOPPED"))
+    def stopping(cls, logs: RunLogs | None = None) -> Progress:
+        return cls(_STOP_TRANSITIONS, Outcome("STOPPED", logs=logs))
 
     def reached_at(self, at: float) -> float:
         """When the run reached ``status``: the moment of the read, for moto's state manager

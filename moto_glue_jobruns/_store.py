@@ -225,10 +225,9 @@ class RunStore:
         """Queued runs start, oldest first, as slots free; past their Timeout they expire."""
         while self.waiting:
             run, outcome = self.waiting[0]
-            if at >= run.started_on + run.settings.timeout * 60:
+            if self.lifecycle.expire(run, at):
                 self.waiting.popleft()
                 del self.live[run.id]
-                self.lifecycle.expire(run)
                 continue
             busy = sum(1 for r in self.live.values() if r.state in HOLDS_SLOT)
             if busy >= self.job.max_concurrent_runs:

@@ -20,8 +20,10 @@ from typing import Any, TypeVar
 from moto.core.base_backend import BackendDict, BaseBackend
 
 from ._compat import stock_job_runs
+from ._events import RunEventPublisher
 from ._job import JobDefinition, check_run_request
-from ._lifecycle import RunContext
+from ._lifecycle import RunContext, subscribe
+from ._logs import RunLogWriter
 from ._run import STOPPABLE, JobRun, Outcome, now
 from ._store import RunStore
 from .exceptions import InvalidNextToken, JobNotFound
@@ -212,3 +214,5 @@ def _stop_error(job_name: str, run_id: str, code: str, message: str) -> dict[str
 
 
 jobrun_backends = BackendDict(JobRunBackend, "glue")
+subscribe(RunLogWriter())  # what a run leaves behind: its CloudWatch logs ...
+subscribe(RunEventPublisher())  # ... and its EventBridge events

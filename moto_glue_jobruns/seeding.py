@@ -20,14 +20,17 @@ from moto.core.common_types import TYPE_RESPONSE
 from ._body import BodyTooLarge, read_body
 from ._compat import DEFAULT_ACCOUNT_ID
 from ._job import OVERRIDABLE
+from ._logs import LOGS_MEMBER, LOGS_USAGE, parse_logs, write_history
 from ._run import (
     ACTIVE_STATES,
     DEFAULT_ERROR_MESSAGES,
     ERROR_STATES,
     OUTCOME_STATES,
     QUEUED_STATE_DETAIL,
+    TIMES_OUT,
     JobRun,
     Outcome,
+    RunLogs,
     now,
 )
 from ._shapes import Checker, job_run_shape
@@ -39,7 +42,7 @@ MAX_RUNS_PER_CALL = 1_000_000  # one call may not ask for more memory than this
 # An HTTP seeding body: room for ~200,000 typical runs per call; parsing JSON can take a
 # few dozen times the body's size, so this bounds one request to a few hundred MB.
 MAX_BODY_BYTES = 16 * 1024 * 1024
-_OUTCOME_MEMBERS = ("JobRunState", "ErrorMessage", "ExecutionTime", "DPUSeconds")
+_OUTCOME_MEMBERS = ("JobRunState", "ErrorMessage", "ExecutionTime", "DPUSeconds", LOGS_MEMBER)
 
 
 def seed_job_runs(
@@ -52,8 +55,10 @@ def seed_job_runs(
     """Store ``runs`` (dicts in the JobRun shape) as history of ``job_name``.
 
     Returns the run Ids in input order. Members left out are filled from the job
-    definition and AWS's defaults. Raises ``ValueError`` naming the field on bad input,
-    having stored nothing.
+    definition and AWS's defaults. A run may also carry this plugin's ``Logs`` member,
+    ``{"output": [line, ...], "error": [line, ...]}``: it then has its CloudWatch log
+    streams, whatever its age (a line is a string or ``{"message": ..., "timestamp": ...}``).
+    Raises ``ValueError`` naming the field on bad input, having stored nothing.
     """
     backend = _backend(account_id, region_name)
     raw_runs = _bounded_list("JobRuns", runs)
@@ -64,6 +69,8 @@ def seed_job_runs(
         built = [_build_run(store, validation, raw, index, at) for index, raw in enumerate(raw_runs)]
         _check_unique(store, built)
         store.add(built)
+        for run, logs in validation.logs:
+            write_history(store.lifecycle.context, run, logs, at)
     return [run.id for run in built]
 
 
@@ -77,7 +84,9 @@ def set_run_outcomes(
     """Choose how the next runs of ``job_name`` end; the last outcome repeats.
 
     Each outcome is a partial JobRun: ``JobRunState`` (SUCCEEDED, FAILED, TIMEOUT, ERROR
-    or STOPPED), optionally ``ErrorMessage``, ``ExecutionTime`` and ``DPUSeconds``.
+    or STOPPED), optionally ``ErrorMessage``, ``ExecutionTime``, ``DPUSeconds`` and this
+    plugin's ``Logs``: ``{"output": [...], "error": [...]}``, the lines (strings) the run
+    prints when it starts RUNNING, in place of the driver's own.
     """
     backend = _backend(account_id, region_name)
     parsed = [_parse_outcome(raw, index) for index, raw in enumerate(_bounded_list("Outcomes", outcomes))]
@@ -172,6 +181,7 @@ class _Validation:
     def __init__(self) -> None:
         self.members = job_run_shape().members
         self.accepted: set[tuple[str, type, Any]] = set()
+        self.logs: list[tuple[JobRun, RunLogs]] = []  # seeded runs that carry Logs
 
     def checked(self, raw: Any, index: int) -> dict[str, Any]:
         if not isinstance(raw, dict) and not isinstance(raw, Mapping):
@@ -179,17 +189,19 @@ class _Validation:
                 f"JobRuns[{index}]: expected a dict in the JobRun shape, got {type(raw).__name__}"
             )
         if not self.members.keys() >= raw.keys():
-            unknown = sorted(str(key) for key in raw if key not in self.members)
-            raise ValueError(
-                f"JobRuns[{index}]: unknown member {unknown[0]!r}; allowed: {', '.join(self.members)}"
-            )
+            unknown = sorted(str(key) for key in raw if key not in self.members and key != LOGS_MEMBER)
+            if unknown:
+                raise ValueError(
+                    f"JobRuns[{index}]: unknown member {unknown[0]!r}; allowed: {', '.join(self.members)}, "
+                    f"and this plugin's {LOGS_USAGE}"
+                )
         values = {key: value for key, value in raw.items() if value is not None}
         for key in _TIMESTAMPS:
             if key in values:
                 values[key] = _timestamp(key, values[key])  # the conversion is the check
         accepted = self.accepted
         for key, value in values.items():
-            if key in _TIMESTAMPS:
+            if key in _TIMESTAMPS or key == LOGS_MEMBER:
                 continue
             if not isinstance(value, (str, int, float)) or (key, type(value), value) not in accepted:
                 self._check(key, value, index)
@@ -215,6 +227,7 @@ _TIMESTAMPS = ("StartedOn", "LastModifiedOn", "CompletedOn")
 
 
 def _build_run(store: RunStore, validation: _Validation, raw: Any, index: int, at: float) -> JobRun:
+    """One seeded run from its checked members; a run with ``Logs`` is noted for writing."""
     values = validation.checked(raw, index)
     if values.get("JobName", store.job.name) != store.job.name:
         raise ValueError(
@@ -248,7 +261,13 @@ def _build_run(store: RunStore, validation: _Validation, raw: Any, index: int, a
     else:
         overrides = {key: values[key] for key in OVERRIDABLE if key in values}
         settings = store.settings_for(overrides, values.get("Arguments"))
-    return JobRun(
+    if state in TIMES_OUT and started + settings.timeout * 60 <= at:
+        raise ValueError(
+            f"StartedOn: a {state} run started at {started} is past its Timeout of {settings.timeout} "
+            "minutes, so it would have ended TIMEOUT; seed it as TIMEOUT, or give a later StartedOn "
+            "or a longer Timeout"
+        )
+    run = JobRun(
         id=values.get("Id") or new_run_id(),
         settings=settings,
         state=state,
@@ -263,6 +282,11 @@ def _build_run(store: RunStore, validation: _Validation, raw: Any, index: int, a
         state_detail=values.get("StateDetail", QUEUED_STATE_DETAIL if state == "WAITING" else None),
         predecessor_runs=values.get("PredecessorRuns"),
     )
+    if LOGS_MEMBER in values:
+        until = completed if completed is not None else max(started, at)
+        where = f"JobRuns[{index}].{LOGS_MEMBER}"
+        validation.logs.append((run, parse_logs(values[LOGS_MEMBER], where, _timestamp, (started, until))))
+    return run
 
 
 _SETTINGS_MEMBERS = frozenset({*OVERRIDABLE, "Arguments"})
@@ -290,11 +314,13 @@ def _parse_outcome(raw: Any, index: int) -> Outcome:
         raise ValueError(f"JobRunState: {state!r} is not one of {', '.join(OUTCOME_STATES)}")
     if "ErrorMessage" in values and state not in ERROR_STATES:
         raise ValueError(f"ErrorMessage: only FAILED, ERROR or TIMEOUT runs have one, not {state}")
+    logs = values.get(LOGS_MEMBER)
     return Outcome(
         state=state,
         error_message=values.get("ErrorMessage"),
         execution_time=values.get("ExecutionTime"),
         dpu_seconds=values.get("DPUSeconds"),
+        logs=None if logs is None else parse_logs(logs, f"Outcomes[{index}].{LOGS_MEMBER}", None),
     )
 
 

@@ -13,6 +13,7 @@ import pytest
 import requests
 from hypothesis import HealthCheck, settings
 from moto import mock_aws
+from places import InProcess, OnServer, Place
 from targets import Server
 
 # pytester's in-process runs drop modules first imported during a run; load the plugin's
@@ -62,7 +63,9 @@ def pytest_itemcollected(item: pytest.Item) -> None:
     """Mark ``server`` every test that uses the in-process server (before ``-m`` selects):
     a plain install (no ``server`` extra, so no Flask) runs the rest with
     ``-m "not server and not awscli"``. Tests that start a server otherwise say so themselves."""
-    if SERVER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+    callspec = getattr(item, "callspec", None)
+    on_server = callspec is not None and callspec.params.get("place") == "server"
+    if on_server or SERVER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
         item.add_marker(pytest.mark.server)
 
 
@@ -165,3 +168,19 @@ def server(endpoint: str) -> Iterator[Server]:
     requests.post(f"{endpoint}/moto-api/reset", timeout=10)
     yield Server(endpoint)
     requests.post(f"{endpoint}/moto-api/reset", timeout=10)
+
+
+@pytest.fixture(params=["in process", "server"])
+def place(request: pytest.FixtureRequest) -> Iterator[Place]:
+    """Run the test once in process (inside ``mock_aws``) and once against the server."""
+    if request.param == "in process":
+        with mock_aws():
+            here = InProcess()
+            yield here
+            here.unset_transition()
+        return
+    there = OnServer(request.getfixturevalue("endpoint"))
+    there.reset()
+    yield there
+    there.unset_transition()
+    there.reset()

@@ -404,3 +404,41 @@ def test_poller__stopped_by_the_code_under_test(glue: Any, make_job: JobFactory,
         glue.batch_stop_job_run(JobName=job, JobRunIds=[run_id])
         run = wait_for_run(glue, job, run_id, sleep=lambda s: traveller.shift(timedelta(seconds=s)))
     assert run["JobRunState"] == "STOPPED"
+
+
+# ------------------------------------------------------------------ seeded live runs
+
+
+def test_timeout__seeded_running_run_times_out(glue: Any, make_job: JobFactory) -> None:
+    job = make_job(Timeout=60)
+    with freeze_time(START) as frozen:
+        (run_id,) = seed_job_runs(
+            job, [{"JobRunState": "RUNNING", "StartedOn": START - timedelta(minutes=10)}]
+        )
+        frozen.tick(timedelta(minutes=49))
+        assert run_of(glue, job, run_id)["JobRunState"] == "RUNNING"
+        frozen.tick(timedelta(minutes=2))
+        run = run_of(glue, job, run_id)
+    assert (run["JobRunState"], run["CompletedOn"]) == ("TIMEOUT", START + timedelta(minutes=50))
+    assert run["ExecutionTime"] == 3600
+    assert run["ErrorMessage"] == "The job run time exceeded its specified timeout value."
+
+
+def test_timeout__seeding_a_live_run_past_its_timeout_is_refused(glue: Any, make_job: JobFactory) -> None:
+    job = make_job(Timeout=60)
+    with pytest.raises(ValueError, match=r"StartedOn: a RUNNING run .* past its Timeout of 60 minutes"):
+        seed_job_runs(
+            job, [{"JobRunState": "RUNNING", "StartedOn": datetime.now(timezone.utc) - timedelta(hours=2)}]
+        )
+    assert glue.get_job_runs(JobName=job)["JobRuns"] == []
+
+
+def test_batch_stop_job_run__seeded_running_run_counts_its_time(glue: Any, make_job: JobFactory) -> None:
+    job = make_job()
+    with freeze_time(START):
+        (run_id,) = seed_job_runs(
+            job, [{"JobRunState": "RUNNING", "StartedOn": START - timedelta(minutes=5)}]
+        )
+        glue.batch_stop_job_run(JobName=job, JobRunIds=[run_id])
+        run = run_of(glue, job, run_id)
+    assert (run["JobRunState"], run["ExecutionTime"]) == ("STOPPED", 300)
