@@ -18,6 +18,7 @@ MODEL_NAME = "glue::job_run"
 ACTIVE_STATES = frozenset({"STARTING", "RUNNING", "STOPPING", "WAITING"})
 HOLDS_SLOT = frozenset({"STARTING", "RUNNING", "STOPPING"})
 STOPPABLE = frozenset({"STARTING", "RUNNING", "WAITING"})
+TIMED_STATES = frozenset({"STARTING", "RUNNING"})  # a run past its Timeout in these ends TIMEOUT
 ERROR_STATES = frozenset({"FAILED", "ERROR", "TIMEOUT"})
 OUTCOME_STATES = ("SUCCEEDED", "FAILED", "TIMEOUT", "ERROR", "STOPPED")
 
@@ -92,13 +93,24 @@ class JobRun:
     def active(self) -> bool:
         return self.state in ACTIVE_STATES
 
+    @property
+    def deadline(self) -> float:
+        """When the run ends TIMEOUT if it is still STARTING or RUNNING."""
+        return self.started_on + self.settings.timeout * 60
+
+    def time_out(self) -> None:
+        """A seeded STARTING or RUNNING run past its Timeout ends as a started one does;
+        a seeded RUNNING run is taken to have been running since it started."""
+        since = self.started_on if self.state == "RUNNING" else None
+        self.finish("TIMEOUT", self.deadline, running_since=since)
+
     def refresh(self, at: float) -> bool:
         """Apply timeout and the state manager's progression; True if the run just ended."""
         progress = self.progress
         if progress is None:
             return False
-        if self.state in ("STARTING", "RUNNING"):
-            deadline = self.started_on + self.settings.timeout * 60
+        if self.state in TIMED_STATES:
+            deadline = self.deadline
             if at >= deadline:
                 self.finish("TIMEOUT", deadline)
                 return True
@@ -123,11 +135,19 @@ class JobRun:
         self.state_detail = None
         self.last_modified_on = at
 
-    def finish(self, state: str, at: float, message: str | None = None) -> None:
-        """End the run in ``state`` at time ``at``, filling AWS's end-of-run figures."""
+    def finish(
+        self, state: str, at: float, message: str | None = None, running_since: float | None = None
+    ) -> None:
+        """End the run in ``state`` at time ``at``, filling AWS's end-of-run figures.
+
+        ExecutionTime counts from ``running_since``, else from when the state manager
+        moved the run to RUNNING, else it is 0."""
         progress = self.progress
         outcome = progress.outcome if progress and progress.outcome.state == state else Outcome(state)
-        running_since = progress.running_since if progress and progress.running_since else at
+        if running_since is None and progress is not None:
+            running_since = progress.running_since
+        if running_since is None:
+            running_since = at
         self.state = state
         self.completed_on = at
         self.last_modified_on = at

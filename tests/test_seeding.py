@@ -125,3 +125,18 @@ def test_set_run_outcomes__bad_outcome_changes_nothing(
     assert fragment in str(exc.value)
     run_id = glue.start_job_run(JobName=job)["JobRunId"]
     assert glue.get_job_run(JobName=job, RunId=run_id)["JobRun"]["ErrorMessage"] == "first"
+
+
+def test_seed__ids_come_from_motos_seeded_random_source_in_order(glue: Any, make_job: JobFactory) -> None:
+    from moto.moto_api._internal import mock_random
+
+    from moto_glue_jobruns._store import new_run_id
+
+    job = make_job()
+    runs = [{}] * 4_100 + [{"Id": "jr_given"}] + [{}] * 3  # more than one chunk of drawn Ids
+    mock_random.seed(9)
+    ids = seed_job_runs(job, runs)
+    mock_random.seed(9)
+    expected = [new_run_id() for _ in range(4_103)]
+    assert ids == [*expected[:4_100], "jr_given", *expected[4_100:]]
+    assert {run["Id"] for run in glue.get_job_runs(JobName=job, MaxResults=4)["JobRuns"]} == set(ids[-4:])
