@@ -90,10 +90,6 @@ class JobRun:
     progress: Progress | None = None
 
     @property
-    def active(self) -> bool:
-        return self.state in ACTIVE_STATES
-
-    @property
     def deadline(self) -> float:
         """When the run ends TIMEOUT if it is still STARTING or RUNNING."""
         return self.started_on + self.settings.timeout * 60

@@ -257,13 +257,9 @@ class _Validation:
             self._check(key, value, index)
 
     def checked(self, raw: Any, index: int) -> dict[str, Any]:
-        """``raw`` checked, without its null members, timestamps as epoch seconds."""
+        """``raw`` (with no timestamps) checked, without its null members."""
         self.check(raw, index)
-        values = {key: value for key, value in raw.items() if value is not None}
-        for key in _TIMESTAMPS:
-            if key in values:
-                values[key] = _timestamp(key, values[key])
-        return values
+        return {key: value for key, value in raw.items() if value is not None}
 
     def _check(self, key: str, value: Any, index: int) -> None:
         member = self.members[key]

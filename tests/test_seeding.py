@@ -42,6 +42,13 @@ def test_seed__accepts_iso_and_epoch_timestamps(glue: Any, make_job: JobFactory)
     assert glue.get_job_run(JobName=job, RunId=b)["JobRun"]["StartedOn"] == T0 + timedelta(seconds=1)
 
 
+def test_seed__last_modified_on_is_kept(glue: Any, make_job: JobFactory) -> None:
+    job = make_job()
+    (run_id,) = seed_job_runs(job, [{"StartedOn": T0, "LastModifiedOn": T0 + timedelta(minutes=3)}])
+    run = glue.get_job_run(JobName=job, RunId=run_id)["JobRun"]
+    assert (run["StartedOn"], run["LastModifiedOn"]) == (T0, T0 + timedelta(minutes=3))
+
+
 def test_seed__naive_datetimes_are_utc(glue: Any, make_job: JobFactory) -> None:
     job = make_job()
     (run_id,) = seed_job_runs(job, [{"StartedOn": T0.replace(tzinfo=None)}])
@@ -58,6 +65,8 @@ def test_seed__naive_datetimes_are_utc(glue: Any, make_job: JobFactory) -> None:
         ({"StartedOn": "yesterday"}, "StartedOn:"),
         ({"StartedOn": T0, "CompletedOn": T0 - timedelta(seconds=1)}, "CompletedOn:"),
         ({"JobRunState": "RUNNING", "CompletedOn": T0}, "CompletedOn: only a finished run"),
+        ({"StartedOn": T0, "LastModifiedOn": T0 - timedelta(seconds=1)}, "LastModifiedOn: "),
+        ({"LastModifiedOn": "soon"}, "LastModifiedOn: expected a datetime"),
         ({"JobRunState": "SUCCEEDED", "ErrorMessage": "boom"}, "ErrorMessage:"),
         ({"WorkerType": "G.3X"}, "WorkerType: 'G.3X' is not one of Standard, G.1X"),
         ({"Arguments": {"a": 1}}, "Arguments:"),
