@@ -53,6 +53,15 @@ def execute_job_scripts(
     path), run by ``python`` (default: this interpreter) with the arguments Glue passes. Its
     AWS calls reach this mock; its stdout and stderr go to the run's log streams.
     """
+    _execute(job_name, python, script, account_id, region_name, served=False)
+
+
+EXECUTE_ROUTE = "/moto-api/glue-jobruns/execute"
+
+
+def _execute(
+    job_name: Any, python: Any, script: Any, account_id: Any, region_name: Any, *, served: bool
+) -> None:
     from .seeding import _backend, _store
 
     interpreter = shutil.which(os.fspath(python if python is not None else sys.executable))
@@ -64,7 +73,7 @@ def execute_job_scripts(
     backend = _backend(account_id, region_name)
     script_endpoint()  # fails here, with what to install, if moto's server is missing
     with backend.lock:
-        store = _store(backend, job_name)
+        store = _store(backend, job_name, EXECUTE_ROUTE, served=served)
         script_source(backend.account_id, store.job.script_location, execution)  # readable now
         store.execution = execution
     _ensure_subscribed()
@@ -205,18 +214,14 @@ def execute_endpoint(request: Any, full_url: str, headers: Any) -> TYPE_RESPONSE
     """``POST /moto-api/glue-jobruns/execute``: ``execute_job_scripts`` over HTTP, with
     ``{"JobName": ..., "Python": optional, "Script": optional, "AccountId", "Region"}``."""
     from ._body import BodyTooLarge, read_body
-    from .seeding import MAX_BODY_BYTES
+    from .seeding import MAX_BODY_BYTES, _json_response
 
-    def answer(status: int, body: Mapping[str, Any]) -> TYPE_RESPONSE:
-        return status, {"Content-Type": "application/json"}, json.dumps(body)
-
+    method = getattr(request, "method", "POST")
+    if method != "POST":
+        message = f'{EXECUTE_ROUTE} takes POST with a JSON body {{"JobName": ...}}, not {method}'
+        return _json_response(405, {"__type": "MethodNotAllowedException", "message": message}, Allow="POST")
     try:
         payload = json.loads(read_body(request, MAX_BODY_BYTES) or b"null")
-    except BodyTooLarge as error:
-        return answer(413, {"__type": "RequestEntityTooLargeException", "message": str(error)})
-    except (ValueError, RecursionError):
-        return answer(400, {"__type": "InvalidInputException", "message": "the body is not valid JSON"})
-    try:
         if not isinstance(payload, dict):
             raise ValueError('the body must be a JSON object like {"JobName": ...}')
         unknown = sorted(str(key) for key in payload if key not in _EXECUTE_MEMBERS)
@@ -225,13 +230,21 @@ def execute_endpoint(request: Any, full_url: str, headers: Any) -> TYPE_RESPONSE
         for member in ("Python", "Script"):
             if payload.get(member) is not None and not isinstance(payload[member], str):
                 raise ValueError(f"{member}: expected a string path")
-        execute_job_scripts(
-            payload.get("JobName"),  # type: ignore[arg-type]  # checked by execute_job_scripts
-            python=payload.get("Python"),
-            script=payload.get("Script"),
-            account_id=payload.get("AccountId"),
-            region_name=payload.get("Region", "us-east-1"),
+        region = payload.get("Region")
+        _execute(
+            payload.get("JobName"),
+            payload.get("Python"),
+            payload.get("Script"),
+            payload.get("AccountId"),
+            "us-east-1" if region is None else region,
+            served=True,
         )
-    except (ValueError, ScriptUnavailable) as error:
-        return answer(400, {"__type": "InvalidInputException", "message": str(error)})
-    return answer(200, {})
+    except BodyTooLarge as error:
+        return _json_response(413, {"__type": "RequestEntityTooLargeException", "message": str(error)})
+    except json.JSONDecodeError:
+        return _json_response(
+            400, {"__type": "InvalidInputException", "message": "the body is not valid JSON"}
+        )
+    except (ValueError, RecursionError) as error:
+        return _json_response(400, {"__type": "InvalidInputException", "message": str(error)})
+    return _json_response(200, {})

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ._shapes import default_glue_version
-from .exceptions import CapacityConflict, TimeoutTooLong
+from .exceptions import CapacityConflict, CapacityWithWorkers, TimeoutTooLong
 
 # AWS defaults, from the model's documentation and the API reference (SPEC Appendix A).
 LOG_GROUP_NAME = "/aws-glue/jobs"
@@ -26,13 +26,35 @@ MAX_TIMEOUT = 10080  # "Jobs must have timeout values less than 7 days or 10080 
 DPU_PER_WORKER = {"G.025X": 0.25, "G.1X": 1.0, "G.2X": 2.0, "G.4X": 4.0, "G.8X": 8.0, "Z.2X": 2.0}
 
 
+# A capacity member and the name AWS's error text gives it.
+_CAPACITIES = (("MaxCapacity", "Max Capacity"), ("AllocatedCapacity", "Allocated Capacity"))
+
+
 def check_run_request(members: Mapping[str, Any]) -> None:
-    """The checks AWS makes on StartJobRun members beyond the model's constraints."""
+    """The checks AWS makes on StartJobRun members alone, beyond the model's constraints."""
     if members.get("AllocatedCapacity") is not None and members.get("MaxCapacity") is not None:
         raise CapacityConflict()
+    check_capacity(members, workers=uses_workers(members))
     timeout = members.get("Timeout")
     if timeout is not None and timeout > MAX_TIMEOUT:
         raise TimeoutTooLong(MAX_TIMEOUT)
+
+
+def check_job_members(members: Mapping[str, Any]) -> None:
+    """CreateJob and UpdateJob: a definition sets a capacity or workers, not both."""
+    check_capacity(members, workers=uses_workers(members))
+
+
+def uses_workers(members: Mapping[str, Any]) -> bool:
+    return members.get("WorkerType") is not None or members.get("NumberOfWorkers") is not None
+
+
+def check_capacity(members: Mapping[str, Any], *, workers: bool) -> None:
+    """``InvalidInputException`` if ``members`` set a capacity while ``workers`` are used."""
+    if workers:
+        for member, shown in _CAPACITIES:
+            if members.get(member) is not None:
+                raise CapacityWithWorkers(shown)
 
 
 def default_timeout(glue_version: str) -> int:
@@ -164,6 +186,17 @@ class JobDefinition:
             max_concurrent_runs=MAX_CONCURRENT_RUNS if concurrent is None else concurrent,
             run_defaults=_settings_fields(members),
         )
+
+    @property
+    def uses_workers(self) -> bool:
+        defaults = self.run_defaults
+        return defaults.get("worker_type") is not None or defaults.get("number_of_workers") is not None
+
+    def check_start(self, members: Mapping[str, Any]) -> None:
+        """StartJobRun members against this job: a capacity the request sets may not meet
+        workers the job defines. (The request's own workers replace a capacity the job
+        defines, as they replace the MaxCapacity AWS derives for a job with workers.)"""
+        check_capacity(members, workers=self.uses_workers)
 
     def run_settings(
         self, overrides: Mapping[str, Any], arguments: Mapping[str, str] | None = None

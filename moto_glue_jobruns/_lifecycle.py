@@ -167,8 +167,8 @@ class Lifecycle:
         """End the run in ``state`` at ``at``, filling AWS's end-of-run figures."""
         progress = run.progress
         outcome = progress.outcome if progress and progress.outcome.state == state else Outcome(state)
-        if progress is None:  # a seeded run: it has been running since it started
-            running_since = run.started_on
+        if progress is None:  # a seeded run: RUNNING since it started, or never RUNNING
+            running_since = run.started_on if run.state == "RUNNING" else at
         else:
             running_since = progress.running_since if progress.running_since is not None else at
         run.completed_on = at

@@ -106,7 +106,7 @@ def write_history(context: RunContext, run: JobRun, logs: RunLogs, now: float) -
         given = logs.lines(name)
         if given is None:
             events = [_event(run.started_on, _line(_OPENING, name, context, run, "RUNNING"))]
-            if not run.active:
+            if run.state not in ACTIVE_STATES:
                 events.append(_event(end, _line(_CLOSING, name, context, run, run.state)))
         else:
             events = _spread(given, run.started_on, end)

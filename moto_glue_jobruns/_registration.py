@@ -28,6 +28,8 @@ from typing import Any
 
 from moto.core.common_types import TYPE_RESPONSE
 
+from ._compat import require_moto_internals
+
 _GLUE_URLS = "moto.glue.urls"
 _API_URLS = "moto.moto_api._internal.urls"
 _GLUE_PATH = "{0}/$"
@@ -187,6 +189,7 @@ def _settle() -> None:
     if wanted == _active:
         return
     if wanted:
+        require_moto_internals()  # once per process: a moto that moved a piece fails here, clearly
         _active = True
         _when_imported(_GLUE_URLS, _patch_glue)
         _when_imported(_API_URLS, _patch_api)

@@ -143,8 +143,9 @@ class JobRun:
     progress: Progress | None = None
 
     @property
-    def active(self) -> bool:
-        return self.state in ACTIVE_STATES
+    def deadline(self) -> float:
+        """When the run ends TIMEOUT if it is still STARTING or RUNNING."""
+        return self.started_on + self.settings.timeout * 60
 
     def to_dict(self, job_name: str, *, predecessors: bool = True) -> dict[str, Any]:
         """The JobRun shape GetJobRuns and GetJobRun answer with for this run."""

@@ -3,14 +3,18 @@
 Every read costs time in the size of what it returns (plus the few runs that are still
 live): runs sit in a list sorted by StartedOn, so a page is a bisect and a slice; an Id
 is a dict look-up; the live runs (not yet in a terminal state) are a small dict that each
-call refreshes, so retries, queued starts and timeouts happen without a scan. Every state
+call refreshes, so retries, queued starts and timeouts happen without a scan. Seeded
+STARTING and RUNNING runs, which nothing but their Timeout moves on, wait in a heap by
+deadline instead, so a read only touches the ones whose Timeout has passed. Every state
 change goes through the store's ``Lifecycle``.
 """
 
 from __future__ import annotations
 
 import bisect
+import heapq
 import itertools
+import operator
 import secrets
 from collections import deque
 from collections.abc import Iterable, Mapping
@@ -20,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ._compat import mock_random, stock_run_members
 from ._job import OVERRIDABLE, JobDefinition, RunSettings, settings_key
 from ._lifecycle import Lifecycle, RunContext
-from ._run import ACTIVE_STATES, HOLDS_SLOT, QUEUED_STATE_DETAIL, JobRun, Outcome, Progress
+from ._run import ACTIVE_STATES, HOLDS_SLOT, QUEUED_STATE_DETAIL, TIMES_OUT, JobRun, Outcome, Progress
 from .exceptions import ConcurrentRunsExceeded, JobRunNotFound
 
 if TYPE_CHECKING:
@@ -28,11 +32,27 @@ if TYPE_CHECKING:
 
 HISTORY_SECONDS = 365 * 24 * 3600  # AWS keeps job-run history for 365 days
 _started_on = attrgetter("started_on")
+_id = attrgetter("id")
 
 
 def new_run_id() -> str:
     """``jr_`` and 64 lowercase hex digits, from moto's seedable random source."""
     return f"jr_{mock_random.getrandbits(256):064x}"
+
+
+def new_run_ids(count: int, chunk: int = 4096) -> list[str]:
+    """``count`` run Ids, the very ones ``count`` calls of ``new_run_id`` would give, made
+    a chunk at a time: ``getrandbits`` fills an n-bit number from its lowest 32-bit word
+    up, so the lowest 256 bits are the first Id."""
+    ids: list[str] = []
+    while count > 0:
+        size = min(count, chunk)
+        data = mock_random.getrandbits(256 * size).to_bytes(32 * size, "big")
+        part = ("jr_" + data.hex(" ", 32).replace(" ", " jr_")).split(" ")
+        part.reverse()
+        ids += part
+        count -= size
+    return ids
 
 
 class RunStore:
@@ -47,10 +67,19 @@ class RunStore:
         self.by_id: dict[str, JobRun] = {}
         self.live: dict[str, JobRun] = {}  # runs a Progress still drives, in start order
         self.waiting: deque[tuple[JobRun, Outcome]] = deque()
+        # Seeded STARTING/RUNNING runs, by deadline; an entry goes stale once stopped.
+        self.timers: list[tuple[float, int, JobRun]] = []
+        self.timed_holding = 0  # how many of them still hold a slot
+        self._order = itertools.count()
         self.outcomes: list[Outcome] = []
         self.execution: Execution | None = None  # execute_job_scripts: runs run the script
         self.adopted = 0  # how many of stock moto's runs of this job were taken over
         self._settings: dict[str, RunSettings] = {}
+        self.default_settings = self.intern(job.run_settings({}))
+
+    def redefine(self, job: JobDefinition) -> None:
+        """UpdateJob: later runs use ``job``; stored runs keep the settings they have."""
+        self.job = job
         self.default_settings = self.intern(job.run_settings({}))
 
     # ------------------------------------------------------------------ building blocks
@@ -73,8 +102,9 @@ class RunStore:
     def add(self, runs: Iterable[JobRun]) -> None:
         """Store runs, keeping the StartedOn order (appending is the common case)."""
         batch = list(runs)
-        ordered = all(a.started_on <= b.started_on for a, b in itertools.pairwise(batch))
-        if ordered and (not self.runs or not batch or self.runs[-1].started_on <= batch[0].started_on):
+        starts = list(map(_started_on, batch))
+        ordered = all(map(operator.le, starts, itertools.islice(starts, 1, None)))
+        if ordered and (not self.runs or not batch or self.runs[-1].started_on <= starts[0]):
             self.runs.extend(batch)
         elif len(batch) < 16:
             for run in batch:
@@ -82,9 +112,12 @@ class RunStore:
         else:
             self.runs.extend(batch)
             self.runs.sort(key=_started_on)
-        for run in batch:
-            self.by_id[run.id] = run
-            if run.active:
+        self.by_id.update(zip(map(_id, batch), batch, strict=True))
+        for run in [run for run in batch if run.state in ACTIVE_STATES]:
+            if run.progress is None and run.state in TIMES_OUT:  # seeded
+                heapq.heappush(self.timers, (run.deadline, next(self._order), run))
+                self.timed_holding += 1
+            else:
                 self.live[run.id] = run
 
     def adopt(self, stock_runs: list[Any]) -> None:
@@ -126,6 +159,7 @@ class RunStore:
 
     def refresh(self, at: float) -> None:
         """Move every live run on: timeouts, state-manager progress, retries, queue."""
+        self._expire_timers(at)
         while True:
             self._start_waiting(at)
             lifecycle = self.lifecycle
@@ -176,7 +210,7 @@ class RunStore:
 
     def start(self, settings: RunSettings, at: float, previous_run_id: str | None, queue: bool) -> JobRun:
         """StartJobRun: a STARTING run, or a WAITING one when queuing and no slot is free."""
-        busy = sum(1 for run in self.live.values() if run.state in HOLDS_SLOT)
+        busy = self._busy()
         if busy >= self.job.max_concurrent_runs and not queue:
             raise ConcurrentRunsExceeded(self.job.name)
         outcome = self.next_outcome()
@@ -200,8 +234,23 @@ class RunStore:
     def stop(self, run: JobRun, at: float) -> None:
         if run.state == "WAITING":
             self.waiting = deque(item for item in self.waiting if item[0] is not run)
+        elif run.progress is None and run.state in TIMES_OUT:  # its timer entry goes stale
+            self.timed_holding -= 1
         self.live[run.id] = run
         self.lifecycle.stop(run, at)
+
+    def _busy(self) -> int:
+        """Runs holding one of the job's MaxConcurrentRuns slots."""
+        return self.timed_holding + sum(1 for run in self.live.values() if run.state in HOLDS_SLOT)
+
+    def _expire_timers(self, at: float) -> None:
+        """Seeded STARTING/RUNNING runs whose Timeout has passed end TIMEOUT."""
+        timers = self.timers
+        while timers and timers[0][0] <= at:
+            _, _, run = heapq.heappop(timers)
+            if run.progress is None and run.state in TIMES_OUT:  # not stopped meanwhile
+                self.lifecycle.refresh(run, at)
+                self.timed_holding -= 1
 
     def _retry(self, failed: JobRun) -> None:
         """AWS retries a FAILED run MaxRetries times, each retry a run of its own."""
@@ -229,8 +278,7 @@ class RunStore:
                 self.waiting.popleft()
                 del self.live[run.id]
                 continue
-            busy = sum(1 for r in self.live.values() if r.state in HOLDS_SLOT)
-            if busy >= self.job.max_concurrent_runs:
+            if self._busy() >= self.job.max_concurrent_runs:
                 return
             self.waiting.popleft()
             self.lifecycle.start_queued(run, outcome, at)

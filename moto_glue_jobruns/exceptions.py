@@ -37,6 +37,15 @@ class CapacityConflict(InvalidInput):
         super().__init__("Please set only Allocated Capacity or Max Capacity")
 
 
+class CapacityWithWorkers(InvalidInput):
+    """A capacity (``Max Capacity`` or ``Allocated Capacity``) together with WorkerType or
+    NumberOfWorkers. The texts are AWS's: StartJobRun's from public CLI transcripts, and
+    CreateJob's ``Allocated Capacity`` variant from a public report of its answer."""
+
+    def __init__(self, capacity: str) -> None:
+        super().__init__(f"Please do not set {capacity} if using Worker Type and Number of Workers.")
+
+
 class TimeoutTooLong(InvalidInput):
     """Glue rejects timeouts of more than 7 days (the model's Timeout documentation)."""
 
@@ -77,6 +86,13 @@ class JobNotFound(EntityNotFound):
 class JobRunNotFound(EntityNotFound):
     def __init__(self, run_id: str) -> None:
         super().__init__(f"Job run {run_id} not found.")
+
+
+class StartMetadataMissing(EntityNotFound):
+    """StartJobRun of a job that does not exist (AWS's text, from public CLI transcripts)."""
+
+    def __init__(self) -> None:
+        super().__init__("Failed to start job run due to missing metadata.")
 
 
 class AlreadyExists(GlueJobRunError):

@@ -11,6 +11,7 @@ import base64
 import functools
 import hashlib
 import hmac
+import inspect
 import json
 import secrets
 import threading
@@ -18,15 +19,17 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from moto.core.base_backend import BackendDict, BaseBackend
+from moto.core.utils import camelcase_to_underscores
 
 from ._compat import stock_job_runs
 from ._events import RunEventPublisher
-from ._job import JobDefinition, check_run_request
+from ._job import JobDefinition, check_job_members, check_run_request
 from ._lifecycle import RunContext, subscribe
 from ._logs import RunLogWriter
 from ._run import STOPPABLE, JobRun, Outcome, now
+from ._shapes import input_shape
 from ._store import RunStore
-from .exceptions import InvalidNextToken, JobNotFound
+from .exceptions import InvalidNextToken, JobNotFound, StartMetadataMissing
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
 
@@ -102,6 +105,16 @@ class JobRunBackend(BaseBackend):
         self.stores[name] = self._new_store(JobDefinition.from_members(members), self._stock_jobs.get(name))
 
     @_locked
+    def update_job(self, job_name: str, update: Mapping[str, Any]) -> None:
+        """UpdateJob: ``update`` (a JobUpdate) replaces the definition, members not given
+        included, in stock moto's job object too. Stored runs keep their settings."""
+        check_job_members(update)
+        store = self.store(job_name)
+        members = {**update, "Name": job_name}
+        _redefine_stock_job(self._stock_jobs[job_name], members)
+        store.redefine(JobDefinition.from_members(members))
+
+    @_locked
     def forget_job(self, job_name: str) -> None:
         """DeleteJob: the job's runs go with it."""
         self.stores.pop(job_name, None)
@@ -141,7 +154,11 @@ class JobRunBackend(BaseBackend):
     ) -> str:
         """StartJobRun; the run's JobRunQueuingEnabled, else the job's, decides queuing."""
         check_run_request(overrides)
-        store = self.store(job_name)
+        try:
+            store = self.store(job_name)
+        except JobNotFound:
+            raise StartMetadataMissing() from None
+        store.job.check_start(overrides)
         at = now()
         store.refresh(at)
         settings = store.settings_for(overrides, arguments)
@@ -191,18 +208,60 @@ class JobRunBackend(BaseBackend):
 
     def _mac(self, store: RunStore, body: str) -> str:
         scope = f"{self.account_id}\0{self.region_name}\0{store.job.name}\0{store.nonce}\0{body}"
-        return hmac.new(_TOKEN_KEY, scope.encode(), hashlib.blake2s).hexdigest()[:24]
+        return hmac.new(_TOKEN_KEY, scope.encode("utf-8", "surrogatepass"), hashlib.blake2s).hexdigest()[:24]
 
     def _make_token(self, store: RunStore, cursor: tuple[float, int]) -> str:
         body = base64.urlsafe_b64encode(json.dumps(cursor).encode()).decode().rstrip("=")
         return f"{body}.{self._mac(store, body)}"
 
     def _read_token(self, store: RunStore, token: str) -> tuple[float, int]:
+        if not token.isascii():  # every token this plugin issues is ASCII
+            raise InvalidNextToken()
         body, _, mac = token.partition(".")
         if not hmac.compare_digest(mac.encode(), self._mac(store, body).encode()):
             raise InvalidNextToken()
         started_on, offset = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
         return float(started_on), int(offset)
+
+
+def where_jobs_are(job_name: str) -> list[tuple[str, str]]:
+    """The (account, region) pairs of this process's moto backends that have ``job_name``."""
+    from moto.glue.models import glue_backends
+
+    return [
+        (account, region)
+        for account, regions in list(glue_backends.items())
+        for region, backend in list(regions.items())
+        if job_name in backend.jobs
+    ]
+
+
+def _redefine_stock_job(job: Any, members: Mapping[str, Any]) -> None:
+    """Give stock moto's job object the definition in ``members``, so GetJob, GetJobs and
+    ListJobs show it; its name, ARN, CreatedOn, tags and stock runs stay. Stock moto's own
+    constructor builds the new definition, so its defaults apply to members not given."""
+    from moto.glue.models import FakeJob
+
+    fields = _stock_job_fields()
+    arguments: dict[str, Any] = dict.fromkeys(inspect.signature(FakeJob).parameters)
+    arguments.update({name: members.get(member) for name, member in fields.items()})
+    arguments.update(name=job.name, tags={}, backend=job.backend)
+    fresh = FakeJob(**arguments)
+    for attribute in (*fields, "last_modified_on"):
+        if hasattr(fresh, attribute):
+            setattr(job, attribute, getattr(fresh, attribute))
+
+
+@functools.cache
+def _stock_job_fields() -> dict[str, str]:
+    """Stock ``FakeJob`` constructor parameter -> the JobUpdate member it holds."""
+    from moto.glue.models import FakeJob
+
+    members = input_shape("UpdateJob").members["JobUpdate"].members
+    by_parameter = {camelcase_to_underscores(member): member for member in members}
+    return {
+        name: by_parameter[name] for name in inspect.signature(FakeJob).parameters if name in by_parameter
+    }
 
 
 def _stop_error(job_name: str, run_id: str, code: str, message: str) -> dict[str, Any]:

@@ -19,11 +19,14 @@ from moto.utilities.aws_headers import gen_amzn_requestid_long
 from werkzeug.exceptions import HTTPException
 
 from ._body import BodyTooLarge, read_body
+from ._job import check_job_members
 from ._shapes import parse_body, validate
 from .exceptions import AlreadyExists, RequestTooLarge
 from .models import JobRunBackend, jobrun_backends
 
-SERVED = frozenset({"GetJobRuns", "GetJobRun", "StartJobRun", "BatchStopJobRun", "CreateJob", "DeleteJob"})
+SERVED = frozenset(
+    {"GetJobRuns", "GetJobRun", "StartJobRun", "BatchStopJobRun", "CreateJob", "UpdateJob", "DeleteJob"}
+)
 _encode = json.JSONEncoder(check_circular=False, separators=(",", ":")).encode  # answers hold no cycles
 _METHODS = {operation: camelcase_to_underscores(operation) for operation in SERVED}
 _TARGET_PREFIX = "AWSGlue."
@@ -155,6 +158,7 @@ class JobRunResponse(BaseResponse):
 
     def create_job(self) -> TYPE_RESPONSE:
         params = self.request_params
+        check_job_members(params)
         with self.backend.lock:
             if self.backend.job_exists(params["Name"]):
                 raise AlreadyExists(params["Name"])
@@ -162,6 +166,11 @@ class JobRunResponse(BaseResponse):
             if answer[0] == 200:
                 self.backend.register_job(params)
         return answer
+
+    def update_job(self) -> str:
+        params = self.request_params
+        self.backend.update_job(job_name=params["JobName"], update=params["JobUpdate"])
+        return self._answer({"JobName": params["JobName"]})
 
     def delete_job(self) -> TYPE_RESPONSE:
         params = self.request_params

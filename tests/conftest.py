@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Any
 
 import boto3
@@ -22,6 +24,7 @@ import moto_glue_jobruns
 import moto_glue_jobruns._executor
 import moto_glue_jobruns.responses
 import moto_glue_jobruns.seeding
+from moto_glue_jobruns import seed_job_runs, set_run_outcomes
 from moto_glue_jobruns._compat import server_address
 
 JobFactory = Callable[..., str]
@@ -64,7 +67,10 @@ def pytest_itemcollected(item: pytest.Item) -> None:
     a plain install (no ``server`` extra, so no Flask) runs the rest with
     ``-m "not server and not awscli"``. Tests that start a server otherwise say so themselves."""
     callspec = getattr(item, "callspec", None)
-    on_server = callspec is not None and callspec.params.get("place") == "server"
+    on_server = callspec is not None and "server" in (
+        callspec.params.get("place"),
+        callspec.params.get("api_place"),
+    )
     if on_server or SERVER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
         item.add_marker(pytest.mark.server)
 
@@ -184,3 +190,76 @@ def place(request: pytest.FixtureRequest) -> Iterator[Place]:
     yield there
     there.unset_transition()
     there.reset()
+
+
+# --------------------------------------------- the seeding and outcome APIs, in both places
+
+MOTO_API = "http://motoapi.amazonaws.com"  # moto's own routes, as a mock_aws answers them
+
+
+class ApiPlace:
+    """Where a test talks to the plugin: in process under ``mock_aws``, or over HTTP to
+    the test server. Seeding and outcomes go through the Python API in process and
+    through the ``/moto-api/glue-jobruns/...`` routes on the server."""
+
+    def __init__(self, mode: str, base: str) -> None:
+        self.mode = mode
+        self.base = base
+        endpoint = None if mode == "in_process" else base
+        self.client = boto3.client(
+            "glue",
+            region_name="us-east-1",
+            endpoint_url=endpoint,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+    def route(self, path: str, body: Any = None, method: str = "POST") -> requests.Response:
+        data = body if isinstance(body, (bytes, str)) else json.dumps(body, default=_iso)
+        return requests.request(method, f"{self.base}{path}", data=data, timeout=30)
+
+    def seed(self, job_name: str, runs: list[dict[str, Any]], **route_members: Any) -> list[str]:
+        """Seed, or raise ``ValueError`` with the message either place gives."""
+        if self.mode == "in_process":
+            options = {
+                "account_id": route_members.get("AccountId"),
+                "region_name": route_members.get("Region", "us-east-1"),
+            }
+            return seed_job_runs(job_name, runs, **options)
+        response = self.route(
+            "/moto-api/glue-jobruns/seed", {"JobName": job_name, "JobRuns": runs, **route_members}
+        )
+        if response.status_code != 200:
+            raise ValueError(response.json()["message"])
+        ids: list[str] = response.json()["JobRunIds"]
+        return ids
+
+    def set_outcomes(self, job_name: str, outcomes: list[dict[str, Any]]) -> None:
+        if self.mode == "in_process":
+            set_run_outcomes(job_name, outcomes)
+            return
+        response = self.route("/moto-api/glue-jobruns/outcomes", {"JobName": job_name, "Outcomes": outcomes})
+        if response.status_code != 200:
+            raise ValueError(response.json()["message"])
+
+    def create_job(self, name: str = "nightly", **members: Any) -> str:
+        members.setdefault("Role", "arn:aws:iam::123456789012:role/glue")
+        members.setdefault("Command", {"Name": "glueetl", "ScriptLocation": "s3://b/s.py"})
+        self.client.create_job(Name=name, **members)
+        return name
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot send {value!r} as JSON")
+
+
+@pytest.fixture(params=["in_process", "server"])
+def api_place(request: pytest.FixtureRequest) -> Iterator[ApiPlace]:
+    """The same test in process (``mock_aws``) and against the server (reset around it)."""
+    if request.param == "in_process":
+        with mock_aws():
+            yield ApiPlace("in_process", MOTO_API)
+    else:
+        yield ApiPlace("server", request.getfixturevalue("server").endpoint)

@@ -17,6 +17,7 @@ from typing import Any
 
 import boto3
 import pytest
+import requests
 from conftest import JobFactory
 from freezegun import freeze_time
 from moto import mock_aws
@@ -33,6 +34,7 @@ FINISHED = {"SUCCEEDED", "FAILED", "TIMEOUT", "ERROR", "STOPPED", "EXPIRED"}
 WRITE_TO_S3 = """
 import sys
 import boto3
+import requests
 
 args = dict(zip(sys.argv[1::2], sys.argv[2::2]))
 body = "|".join([args["--JOB_NAME"], args["--JOB_RUN_ID"], args["--day"], args["--fixed"]])
@@ -390,3 +392,9 @@ def test_execute_route__the_script_works_in_the_runs_account(server: Server) -> 
     run_id = glue.start_job_run(JobName="job")["JobRunId"]
     assert wait_for_end(glue, "job", run_id)["JobRunState"] == "SUCCEEDED"
     assert s3.get_object(Bucket="out", Key=run_id)["Body"].read().decode() == f"job|{run_id}|sat|y"
+
+
+def test_execute_route__only_post(server: Server) -> None:
+    response = requests.get(f"{server.endpoint}/moto-api/glue-jobruns/execute", timeout=30)
+    assert (response.status_code, response.headers["Allow"]) == (405, "POST")
+    assert response.json()["__type"] == "MethodNotAllowedException"

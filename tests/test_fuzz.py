@@ -20,7 +20,7 @@ from targets import ROLE, InProcess, Server, Target, check_answer, snapshot
 
 from moto_glue_jobruns import seed_job_runs
 from moto_glue_jobruns._job import MAX_TIMEOUT
-from moto_glue_jobruns.exceptions import CapacityConflict, TimeoutTooLong
+from moto_glue_jobruns.exceptions import CapacityConflict, CapacityWithWorkers, TimeoutTooLong
 
 JOBS = ("fuzz", "fuzz-one")
 SEEDED = tuple(f"jr_seeded_{i}" for i in range(6))
@@ -37,7 +37,12 @@ FIXED: dict[str, dict[str, st.SearchStrategy[Any]]] = {
     "BatchStopJobRun": {"JobName": _names, "JobRunIds": st.lists(_ids, min_size=1, max_size=25)},
 }
 # StartJobRun rules beyond the model (its documentation and stock moto's behaviour).
-START_RULES = {CapacityConflict().message, TimeoutTooLong(MAX_TIMEOUT).message}
+START_RULES = {
+    CapacityConflict().message,
+    TimeoutTooLong(MAX_TIMEOUT).message,
+    CapacityWithWorkers("Max Capacity").message,
+    CapacityWithWorkers("Allocated Capacity").message,
+}
 # Refusals a valid body may still get, decided by the stored state.
 STATE_ERRORS = {
     "GetJobRuns": {"EntityNotFoundException"},

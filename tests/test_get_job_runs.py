@@ -10,6 +10,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from conftest import JobFactory, error_of
+from freezegun import freeze_time
 
 from moto_glue_jobruns import seed_job_runs
 
@@ -177,10 +178,17 @@ def test_get_job_runs__token_of_a_deleted_and_recreated_job_is_rejected(
 
 def test_get_job_runs__history_older_than_365_days_is_not_returned(glue: Any, make_job: JobFactory) -> None:
     job = make_job()
-    now = datetime.now(timezone.utc)
-    recent = seed_job_runs(job, [{"StartedOn": now - timedelta(days=364)}])
-    seed_job_runs(job, [{"StartedOn": now - timedelta(days=366)}])
-    assert [r["Id"] for r in glue.get_job_runs(JobName=job)["JobRuns"]] == recent
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    with freeze_time(now) as frozen:
+        aging, recent = seed_job_runs(
+            job, [{"StartedOn": now - timedelta(days=364)}, {"StartedOn": now - timedelta(days=1)}]
+        )
+        assert [r["Id"] for r in glue.get_job_runs(JobName=job)["JobRuns"]] == [recent, aging]
+        frozen.tick(timedelta(days=2))  # the older run is now 366 days old
+        assert [r["Id"] for r in glue.get_job_runs(JobName=job)["JobRuns"]] == [recent]
+        with pytest.raises(ClientError) as exc:
+            glue.get_job_run(JobName=job, RunId=aging)
+        assert error_of(exc)[0] == "EntityNotFoundException"
 
 
 def test_get_job_runs__members_of_a_succeeded_worker_run(glue: Any, make_job: JobFactory) -> None:

@@ -424,15 +424,6 @@ def test_timeout__seeded_running_run_times_out(glue: Any, make_job: JobFactory) 
     assert run["ErrorMessage"] == "The job run time exceeded its specified timeout value."
 
 
-def test_timeout__seeding_a_live_run_past_its_timeout_is_refused(glue: Any, make_job: JobFactory) -> None:
-    job = make_job(Timeout=60)
-    with pytest.raises(ValueError, match=r"StartedOn: a RUNNING run .* past its Timeout of 60 minutes"):
-        seed_job_runs(
-            job, [{"JobRunState": "RUNNING", "StartedOn": datetime.now(timezone.utc) - timedelta(hours=2)}]
-        )
-    assert glue.get_job_runs(JobName=job)["JobRuns"] == []
-
-
 def test_batch_stop_job_run__seeded_running_run_counts_its_time(glue: Any, make_job: JobFactory) -> None:
     job = make_job()
     with freeze_time(START):

@@ -52,7 +52,11 @@ def test_start_job_run__id_shape(glue: Any, make_job: JobFactory) -> None:
 def test_start_job_run__unknown_job(glue: Any) -> None:
     with pytest.raises(ClientError) as exc:
         glue.start_job_run(JobName="missing")
-    assert error_of(exc) == ("EntityNotFoundException", "Job not found.", 400)
+    assert error_of(exc) == (
+        "EntityNotFoundException",
+        "Failed to start job run due to missing metadata.",
+        400,
+    )
 
 
 def test_start_job_run__honours_every_member(glue: Any, make_job: JobFactory) -> None:

@@ -42,6 +42,13 @@ def test_seed__accepts_iso_and_epoch_timestamps(glue: Any, make_job: JobFactory)
     assert glue.get_job_run(JobName=job, RunId=b)["JobRun"]["StartedOn"] == T0 + timedelta(seconds=1)
 
 
+def test_seed__last_modified_on_is_kept(glue: Any, make_job: JobFactory) -> None:
+    job = make_job()
+    (run_id,) = seed_job_runs(job, [{"StartedOn": T0, "LastModifiedOn": T0 + timedelta(minutes=3)}])
+    run = glue.get_job_run(JobName=job, RunId=run_id)["JobRun"]
+    assert (run["StartedOn"], run["LastModifiedOn"]) == (T0, T0 + timedelta(minutes=3))
+
+
 def test_seed__naive_datetimes_are_utc(glue: Any, make_job: JobFactory) -> None:
     job = make_job()
     (run_id,) = seed_job_runs(job, [{"StartedOn": T0.replace(tzinfo=None)}])
@@ -58,6 +65,8 @@ def test_seed__naive_datetimes_are_utc(glue: Any, make_job: JobFactory) -> None:
         ({"StartedOn": "yesterday"}, "StartedOn:"),
         ({"StartedOn": T0, "CompletedOn": T0 - timedelta(seconds=1)}, "CompletedOn:"),
         ({"JobRunState": "RUNNING", "CompletedOn": T0}, "CompletedOn: only a finished run"),
+        ({"StartedOn": T0, "LastModifiedOn": T0 - timedelta(seconds=1)}, "LastModifiedOn: "),
+        ({"LastModifiedOn": "soon"}, "LastModifiedOn: expected a datetime"),
         ({"JobRunState": "SUCCEEDED", "ErrorMessage": "boom"}, "ErrorMessage:"),
         ({"WorkerType": "G.3X"}, "WorkerType: 'G.3X' is not one of Standard, G.1X"),
         ({"Arguments": {"a": 1}}, "Arguments:"),
@@ -125,3 +134,18 @@ def test_set_run_outcomes__bad_outcome_changes_nothing(
     assert fragment in str(exc.value)
     run_id = glue.start_job_run(JobName=job)["JobRunId"]
     assert glue.get_job_run(JobName=job, RunId=run_id)["JobRun"]["ErrorMessage"] == "first"
+
+
+def test_seed__ids_come_from_motos_seeded_random_source_in_order(glue: Any, make_job: JobFactory) -> None:
+    from moto.moto_api._internal import mock_random
+
+    from moto_glue_jobruns._store import new_run_id
+
+    job = make_job()
+    runs = [{}] * 4_100 + [{"Id": "jr_given"}] + [{}] * 3  # more than one chunk of drawn Ids
+    mock_random.seed(9)
+    ids = seed_job_runs(job, runs)
+    mock_random.seed(9)
+    expected = [new_run_id() for _ in range(4_103)]
+    assert ids == [*expected[:4_100], "jr_given", *expected[4_100:]]
+    assert {run["Id"] for run in glue.get_job_runs(JobName=job, MaxResults=4)["JobRuns"]} == set(ids[-4:])
