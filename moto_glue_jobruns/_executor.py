@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 from moto.core.common_types import TYPE_RESPONSE
 
 from ._lifecycle import RunContext, StateChange, Subscriber, subscribe
+from ._logs import append_run_log
+from ._logs import logs_backend as logs_backend_of
 from ._process import ScriptProcess
 from ._run import ACTIVE_STATES, JobRun, Outcome, Progress, now
 from ._script import (
@@ -97,7 +99,8 @@ class ScriptProgress(Progress):
         self.running_since = taken_over.running_since
         self.state_since = taken_over.state_since
         self.delay_noticed = taken_over.delay_noticed
-        self.ended_at: float | None = None  # the clock's moment of exit (freezegun-aware)
+        self.spawned_at = now()  # the clock's moments (freezegun-aware) of start and exit
+        self.ended_at: float | None = None
         self.elapsed = 0.0  # real seconds the process ran
         self._on_end = on_end
         self._started = time.monotonic()
@@ -129,7 +132,9 @@ class ScriptProgress(Progress):
     def status(self, value: str) -> None:
         raise AttributeError("a script run's state follows its process")
 
-    def reached_at(self, at: float) -> float:
+    def reached_at(self, state: str, at: float) -> float:
+        if state == "RUNNING":
+            return min(at, self.spawned_at)
         return at if self.ended_at is None else min(at, self.ended_at)
 
     def advance(self) -> None:
@@ -176,7 +181,12 @@ class ScriptExecutor(Subscriber):
             with self.lock:
                 self.running.pop(key, None)
 
-        progress = ScriptProgress(argv, env, directory, run.progress, lambda stream, line: None, forget)
+        logs_backend = logs_backend_of(context)  # kept: a line read after a reset goes nowhere
+
+        def write(stream: str, line: str) -> None:
+            append_run_log(context, run, stream, [(int(now() * 1000), line)], backend=logs_backend)
+
+        progress = ScriptProgress(argv, env, directory, run.progress, write, forget)
         run.progress = progress
         with self.lock:
             if progress.ended_at is None:  # else it ended already, and forget() has run

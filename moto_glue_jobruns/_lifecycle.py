@@ -153,14 +153,14 @@ class Lifecycle:
         status = progress.status
         if status is None or status == run.state:
             return False
-        at = progress.reached_at(at)
         for state in progress.path(run.state, status):
+            moment = progress.reached_at(state, at)
             if progress.running_since is None and run.state == "STARTING":
-                progress.running_since = at
+                progress.running_since = moment
             if state not in ACTIVE_STATES:
-                self._finish(run, state, at)
+                self._finish(run, state, moment)
                 return True
-            self._enter(run, state, at)
+            self._enter(run, state, moment)
         return False
 
     def _finish(self, run: JobRun, state: str, at: float) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -46,6 +47,9 @@ _CLOSING = {
     "error": "INFO GlueJobRunner: job run {run_id} ended with state {state}",
 }
 _log = logging.getLogger(__name__)
+# One writer at a time: the lifecycle writes under the job-run backend's lock, a script's
+# reader threads write whenever its lines come; they must not interleave in one stream.
+_WRITING = threading.Lock()
 Event = dict[str, Any]  # PutLogEvents' InputLogEvent: {"timestamp": epoch ms, "message": str}
 
 
@@ -76,14 +80,19 @@ class RunStreams:
         return self.output if stream == "output" else self.error
 
 
-def append_run_log(context: RunContext, run: JobRun, stream: str, lines: Iterable[tuple[int, str]]) -> None:
+def append_run_log(
+    context: RunContext, run: JobRun, stream: str, lines: Iterable[tuple[int, str]], *, backend: Any = None
+) -> None:
     """Append ``lines`` (epoch milliseconds, text) to the run's ``output`` or ``error``
     stream, and to its continuous-logging stream if it has one; streams and groups are
-    created when missing. Call it under the job-run backend's lock, as the lifecycle does."""
+    created when missing. Safe from any thread. ``backend``: the Logs backend to write to,
+    when the caller holds on to the one it started with (a script's reader thread does, so
+    that a line read after moto's reset lands in the discarded backend, not the new one)."""
     streams = RunStreams.of(run)
     group, name = streams.named(stream)
     events: list[Event] = [{"timestamp": int(timestamp), "message": message} for timestamp, message in lines]
-    backend = _backend(context)
+    if backend is None:
+        backend = logs_backend(context)
     if backend is None or not events:
         return
     first = min(event["timestamp"] for event in events) / 1000
@@ -96,7 +105,7 @@ def write_history(context: RunContext, run: JobRun, logs: RunLogs, now: float) -
     """A seeded run's streams, complete: given lines at their timestamps (else spread
     evenly from StartedOn to CompletedOn, or to ``now`` for a live run), the driver's
     lines for a stream not given, stream times set as if written while it ran."""
-    backend = _backend(context)
+    backend = logs_backend(context)
     if backend is None:
         return
     end = run.completed_on if run.completed_on is not None else max(run.started_on, now)
@@ -127,7 +136,7 @@ class RunLogWriter(Subscriber):
         state = change.state
         if state != "RUNNING" and state in ACTIVE_STATES:
             return
-        backend = _backend(change.context)
+        backend = logs_backend(change.context)
         if backend is None:
             return
         run = change.run
@@ -242,7 +251,8 @@ def max_lines() -> int:
 # ----------------------------------------------------------------------------- helpers
 
 
-def _backend(context: RunContext) -> Any:
+def logs_backend(context: RunContext) -> Any:
+    """moto's Logs backend of the run's account and region (None: a region it does not serve)."""
     from moto.logs.models import logs_backends  # loaded on the first run that logs
 
     try:
@@ -259,6 +269,13 @@ def _put(
     A stream created here is dated ``at`` (moto would date it by the wall clock, a little
     after the run's moment); ``history`` also dates the events' ingestion by their own
     timestamps, as if they had been written while the seeded run ran."""
+    with _WRITING:
+        _put_unlocked(backend, group_name, stream_name, events, at, history=history)
+
+
+def _put_unlocked(
+    backend: Any, group_name: str, stream_name: str, events: list[Event], at: float, *, history: bool
+) -> None:
     backend.ensure_log_group(group_name)
     group = backend.groups[group_name]
     if stream_name not in group.streams:

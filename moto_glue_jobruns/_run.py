@@ -104,9 +104,9 @@ class Progress(ManagedState):
     def stopping(cls, logs: RunLogs | None = None) -> Progress:
         return cls(_STOP_TRANSITIONS, Outcome("STOPPED", logs=logs))
 
-    def reached_at(self, at: float) -> float:
-        """When the run reached ``status``: the moment of the read, for moto's state manager
-        (a script run says when its process ended)."""
+    def reached_at(self, state: str, at: float) -> float:
+        """When the run reached ``state`` on its way to ``status``: the moment of the read,
+        for moto's state manager (a script run knows when its process started and ended)."""
         return at
 
     def path(self, start: str, end: str) -> list[str]:

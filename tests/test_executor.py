@@ -398,3 +398,78 @@ def test_execute_route__only_post(server: Server) -> None:
     response = requests.get(f"{server.endpoint}/moto-api/glue-jobruns/execute", timeout=30)
     assert (response.status_code, response.headers["Allow"]) == (405, "POST")
     assert response.json()["__type"] == "MethodNotAllowedException"
+
+
+# ------------------------------------------------------------------------------- logs
+
+PRINT_RESULTS = """
+import sys, time
+print("rows=41", flush=True)
+print("warming up", file=sys.stderr, flush=True)
+while not __import__("os").path.exists(sys.argv[sys.argv.index("--gate") + 1]):
+    time.sleep(0.02)
+print("rows=42", flush=True)
+raise RuntimeError("late failure")
+"""
+
+
+def stream_messages(logs: Any, group: str, run_id: str) -> list[str]:
+    events = logs.get_log_events(logGroupName=group, logStreamName=run_id, startFromHead=True)["events"]
+    return [event["message"] for event in events]
+
+
+def test_execute__output_is_read_live_from_the_output_stream(
+    glue: Any, s3: Any, make_job: JobFactory, tmp_path: Path
+) -> None:
+    gate = tmp_path / "gate"
+    job = script_job(glue, s3, make_job, PRINT_RESULTS, DefaultArguments={"--gate": str(gate)})
+    logs = boto3.client("logs", region_name="us-east-1")
+    run_id = glue.start_job_run(JobName=job)["JobRunId"]
+    wait_for_state(glue, job, run_id, "RUNNING")
+    deadline = time.monotonic() + 30
+    while "rows=41" not in _safe_messages(logs, "/aws-glue/jobs/output", run_id):
+        assert time.monotonic() < deadline, "the first line never reached the output stream"
+        time.sleep(0.02)
+    assert "rows=42" not in stream_messages(logs, "/aws-glue/jobs/output", run_id)  # not yet printed
+    assert glue.get_job_run(JobName=job, RunId=run_id)["JobRun"]["JobRunState"] == "RUNNING"
+    gate.touch()
+    run = wait_for_end(glue, job, run_id)
+    output = stream_messages(logs, "/aws-glue/jobs/output", run_id)
+    assert output.index("rows=41") < output.index("rows=42")
+    error = stream_messages(logs, "/aws-glue/jobs/error", run_id)
+    assert "warming up" in error and error[-1] == run["ErrorMessage"] == "RuntimeError: late failure"
+    timestamps = [
+        e["timestamp"]
+        for e in logs.get_log_events(
+            logGroupName="/aws-glue/jobs/output", logStreamName=run_id, startFromHead=True
+        )["events"]
+    ]
+    assert timestamps == sorted(timestamps)
+
+
+def _safe_messages(logs: Any, group: str, run_id: str) -> list[str]:
+    try:
+        return stream_messages(logs, group, run_id)
+    except logs.exceptions.ResourceNotFoundException:
+        return []
+
+
+def test_execute_route__output_through_the_server(server: Server) -> None:
+    s3 = server_s3(server)
+    s3.create_bucket(Bucket="scripts")
+    s3.put_object(Bucket="scripts", Key="hello.py", Body=b"print('hello from the script')\n")
+    glue = server.client()
+    glue.create_job(
+        Name="hello", Role="r", Command={"Name": "pythonshell", "ScriptLocation": "s3://scripts/hello.py"}
+    )
+    assert server.post("/moto-api/glue-jobruns/execute", json.dumps({"JobName": "hello"}).encode())[0] == 200
+    run_id = glue.start_job_run(JobName="hello")["JobRunId"]
+    assert wait_for_end(glue, "hello", run_id)["JobRunState"] == "SUCCEEDED"
+    logs = boto3.client(
+        "logs",
+        region_name="us-east-1",
+        endpoint_url=server.endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    assert "hello from the script" in stream_messages(logs, "/aws-glue/jobs/output", run_id)
