@@ -17,7 +17,9 @@ from places import InProcess, OnServer, Place
 ROLE = "arn:aws:iam::123456789012:role/glue"
 ACCOUNT = "123456789012"
 STATE_CHANGE = {"source": ["aws.glue"], "detail-type": ["Glue Job State Change"]}
-START = datetime(2026, 11, 28, 2, 0, 0, tzinfo=timezone.utc)
+# relative to now: AWS keeps 365 days of history, so a fixed date would fall out of it
+START = (datetime.now(timezone.utc) - timedelta(days=1)).replace(hour=2, minute=0, second=0, microsecond=0)
+DAY = START.strftime("%Y-%m-%d")
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 LAMBDA = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:page-the-team"
 SNS = f"arn:aws:sns:us-east-1:{ACCOUNT}:alerts"
@@ -226,7 +228,7 @@ def test_events__seeded_live_run_that_times_out_sends_timeout() -> None:
         frozen.tick(timedelta(minutes=11))
         glue.get_job_run(JobName=job, RunId=run_id)
         events = alerts.received(url)
-    assert [(e["detail"]["jobRunId"], e["time"]) for e in events] == [(run_id, "2026-11-28T02:10:00Z")]
+    assert [(e["detail"]["jobRunId"], e["time"]) for e in events] == [(run_id, DAY + "T02:10:00Z")]
 
 
 def test_events__stay_in_their_account_and_region(place: Place) -> None:
@@ -276,9 +278,9 @@ def test_notify_delay_after__one_run_status_event_per_live_state_under_freezegun
         finally:
             place.unset_transition()
     assert events == [
-        ("STARTING", "2026-11-28T02:05:00Z", 5.0, "2026-11-28T02:00:00.000Z", "Job is in STARTING state"),
-        ("RUNNING", "2026-11-28T02:12:00Z", 5.0, "2026-11-28T02:00:00.000Z", "Job is in RUNNING state"),
-        ("STOPPING", "2026-11-28T02:16:00Z", 5.0, "2026-11-28T02:00:00.000Z", "Job is in STOPPING state"),
+        ("STARTING", DAY + "T02:05:00Z", 5.0, DAY + "T02:00:00.000Z", "Job is in STARTING state"),
+        ("RUNNING", DAY + "T02:12:00Z", 5.0, DAY + "T02:00:00.000Z", "Job is in RUNNING state"),
+        ("STOPPING", DAY + "T02:16:00Z", 5.0, DAY + "T02:00:00.000Z", "Job is in STOPPING state"),
     ]
 
 
@@ -301,7 +303,7 @@ def test_notify_delay_after__run_value_wins_under_time_machine() -> None:
         finally:
             place.unset_transition()
     assert [(e["detail"]["jobRunId"], e["detail"]["notificationCondition"], e["time"]) for e in events] == [
-        (run_id, {"NotifyDelayAfter": 2.0}, "2026-11-28T02:02:00Z")
+        (run_id, {"NotifyDelayAfter": 2.0}, DAY + "T02:02:00Z")
     ]
 
 
@@ -334,5 +336,5 @@ def test_notify_delay_after__in_server_mode_under_time_machine(endpoint: str) ->
         place.unset_transition()
         place.reset()
     assert [(e["detail"]["jobRunId"], e["detail"]["state"], e["time"][:16]) for e in events] == [
-        (run_id, "STARTING", "2026-11-28T02:10")
+        (run_id, "STARTING", DAY + "T02:10")
     ]

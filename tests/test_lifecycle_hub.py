@@ -17,7 +17,8 @@ from targets import Server
 from moto_glue_jobruns import seed_job_runs, set_run_outcomes
 from moto_glue_jobruns._lifecycle import DelayNotice, StateChange, Subscriber, subscribe
 
-START = datetime(2026, 11, 28, 2, 0, 0, tzinfo=timezone.utc)
+# relative to now: AWS keeps 365 days of history, so a fixed date would fall out of it
+START = (datetime.now(timezone.utc) - timedelta(days=1)).replace(hour=2, minute=0, second=0, microsecond=0)
 
 
 @dataclass

@@ -21,7 +21,8 @@ from moto_glue_jobruns.models import jobrun_backends
 OUTPUT, ERROR = "/aws-glue/jobs/output", "/aws-glue/jobs/error"
 ROLE = "arn:aws:iam::123456789012:role/glue"
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
-START = datetime(2026, 11, 28, 2, 0, 0, tzinfo=timezone.utc)
+# relative to now: AWS keeps 365 days of history, so a fixed date would fall out of it
+START = (datetime.now(timezone.utc) - timedelta(days=1)).replace(hour=2, minute=0, second=0, microsecond=0)
 
 
 def make_job(place: Place, name: str = "nightly", **members: Any) -> tuple[Any, str]:
