@@ -166,16 +166,6 @@ class ScriptExecutor(Subscriber):
         context = store.lifecycle.context
         assert run.progress is not None
         location = execution.script or store.job.script_location or "script.py"
-        try:
-            source = script_source(context.account_id, store.job.script_location, execution)
-        except ScriptUnavailable as error:  # gone since the opt-in: the run fails, saying why
-            run.progress = Progress.to_outcome(
-                Outcome("FAILED", error_message=f"The script could not be run: {error}")
-            )
-            return
-        directory = RunDirectory(source, os.path.basename(location))
-        argv = glue_argv(execution.python, directory.script, context.job_name, run.id, run.settings.arguments)
-        env = script_environment(context.account_id, context.region, script_endpoint())
 
         def forget() -> None:
             with self.lock:
@@ -186,7 +176,25 @@ class ScriptExecutor(Subscriber):
         def write(stream: str, line: str) -> None:
             append_run_log(context, run, stream, [(int(now() * 1000), line)], backend=logs_backend)
 
-        progress = ScriptProgress(argv, env, directory, run.progress, write, forget)
+        directory = None
+        try:
+            source = script_source(context.account_id, store.job.script_location, execution)
+            directory = RunDirectory(source, os.path.basename(location))
+            argv = glue_argv(
+                execution.python, directory.script, context.job_name, run.id, run.settings.arguments
+            )
+            env = script_environment(context.account_id, context.region, script_endpoint())
+            progress = ScriptProgress(argv, env, directory, run.progress, write, forget)
+        except (ScriptUnavailable, OSError) as error:  # gone since the opt-in: the run fails, saying why
+            if directory is not None:
+                directory.remove()
+            reason = (
+                error if isinstance(error, ScriptUnavailable) else f"{execution.python}: {error.strerror}"
+            )
+            run.progress = Progress.to_outcome(
+                Outcome("FAILED", error_message=f"The script could not be run: {reason}")
+            )
+            return
         run.progress = progress
         with self.lock:
             if progress.ended_at is None:  # else it ended already, and forget() has run

@@ -473,3 +473,17 @@ def test_execute_route__output_through_the_server(server: Server) -> None:
         aws_secret_access_key="testing",
     )
     assert "hello from the script" in stream_messages(logs, "/aws-glue/jobs/output", run_id)
+
+
+def test_execute__an_interpreter_gone_since_opting_in_fails_the_run(
+    glue: Any, s3: Any, make_job: JobFactory, tmp_path: Path
+) -> None:
+    python = tmp_path / "python"
+    python.symlink_to(sys.executable)
+    s3.put_object(Bucket="scripts", Key="j.py", Body=b"pass\n")
+    make_job("j", Command={"Name": "pythonshell", "ScriptLocation": "s3://scripts/j.py"})
+    execute_job_scripts("j", python=str(python))
+    python.unlink()
+    run = wait_for_end(glue, "j", glue.start_job_run(JobName="j")["JobRunId"])
+    assert run["JobRunState"] == "FAILED"
+    assert run["ErrorMessage"] == f"The script could not be run: {python}: No such file or directory"
