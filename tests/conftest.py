@@ -60,6 +60,7 @@ def aws_executable() -> str | None:
 
 
 SERVER_FIXTURES = frozenset({"endpoint", "server"})
+PLACE_FIXTURES = ("place", "api_place", "target")  # parametrized "in process" / "server"
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
@@ -67,10 +68,7 @@ def pytest_itemcollected(item: pytest.Item) -> None:
     a plain install (no ``server`` extra, so no Flask) runs the rest with
     ``-m "not server and not awscli"``. Tests that start a server otherwise say so themselves."""
     callspec = getattr(item, "callspec", None)
-    on_server = callspec is not None and "server" in (
-        callspec.params.get("place"),
-        callspec.params.get("api_place"),
-    )
+    on_server = callspec is not None and "server" in {callspec.params.get(name) for name in PLACE_FIXTURES}
     if on_server or SERVER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
         item.add_marker(pytest.mark.server)
 

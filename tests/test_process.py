@@ -29,12 +29,13 @@ def start(code: str, sink: Lines | None = None) -> ScriptProcess:
     )
 
 
-def test_process__lines_of_both_streams_in_order_and_the_exception_line() -> None:
+def test_process__each_streams_lines_in_order_and_the_exception_line() -> None:
     sink = Lines()
     process = start("import sys\nprint('one')\nprint('two')\nraise ValueError('boom')", sink)
     assert process.wait(60) == 1
     assert [line for stream, line in sink.seen if stream == "output"] == ["one", "two"]
-    assert sink.seen[-1] == ("error", "ValueError: boom")
+    errors = [line for stream, line in sink.seen if stream == "error"]
+    assert errors[0] == "Traceback (most recent call last):" and errors[-1] == "ValueError: boom"
     assert process.error_message() == "ValueError: boom"
 
 

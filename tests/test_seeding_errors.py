@@ -218,6 +218,7 @@ def other_process_server() -> Iterator[str]:
         process.wait(timeout=30)
 
 
+@pytest.mark.server
 def test_seed__job_in_a_server_in_another_process_follows_the_advice(other_process_server: str) -> None:
     glue = server_client(other_process_server)
     glue.create_job(Name="issue9-remote", Role="r", Command={"Name": "glueetl"})
