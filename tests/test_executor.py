@@ -7,7 +7,9 @@ and leaves no process behind (checked after each test).
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -487,3 +489,36 @@ def test_execute__an_interpreter_gone_since_opting_in_fails_the_run(
     run = wait_for_end(glue, "j", glue.start_job_run(JobName="j")["JobRunId"])
     assert run["JobRunState"] == "FAILED"
     assert run["ErrorMessage"] == f"The script could not be run: {python}: No such file or directory"
+
+
+def test_execute__interpreter_exit_kills_a_script_still_running(tmp_path: Path) -> None:
+    pid_file = tmp_path / "pid"
+    script = tmp_path / "forever.py"
+    script.write_text(
+        f"import os, time\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\ntime.sleep(600)\n"
+    )
+    code = (
+        "import boto3, os, time\n"
+        "from moto import mock_aws\n"
+        "from moto_glue_jobruns import execute_job_scripts, mock_glue_job_runs\n"
+        "mock_aws().start(); mock_glue_job_runs().start()\n"
+        "glue = boto3.client('glue', region_name='us-east-1')\n"
+        f"glue.create_job(Name='f', Role='r', Command={{'Name': 'pythonshell', 'ScriptLocation': {str(script)!r}}})\n"
+        "execute_job_scripts('f')\n"
+        "glue.start_job_run(JobName='f')\n"
+        f"while not os.path.exists({str(pid_file)!r}):\n    time.sleep(0.02)\n"
+    )  # exits without leaving the mock: only the interpreter's exit can stop the script
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+    pid = int(pid_file.read_text())
+    deadline = time.monotonic() + 10
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(pid)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
