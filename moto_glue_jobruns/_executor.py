@@ -81,6 +81,12 @@ def _execute(
     _ensure_subscribed()
 
 
+def _real_seconds() -> float:
+    """A clock that freezegun leaves alone (it freezes time.monotonic with the wall clock):
+    a script's ExecutionTime is the seconds it really ran."""
+    return time.clock_gettime(time.CLOCK_MONOTONIC)
+
+
 class ScriptProgress(Progress):
     """A live run driven by its script's process instead of moto's state manager:
     RUNNING while the process runs, SUCCEEDED on exit 0, FAILED otherwise."""
@@ -103,12 +109,12 @@ class ScriptProgress(Progress):
         self.ended_at: float | None = None
         self.elapsed = 0.0  # real seconds the process ran
         self._on_end = on_end
-        self._started = time.monotonic()
+        self._started = _real_seconds()
         self.process = ScriptProcess(argv, env=env, cwd=directory.path, on_line=on_line, on_exit=self._exited)
 
     def _exited(self, code: int) -> None:
         """From the process's waiter thread, before its exit status shows."""
-        self.elapsed = time.monotonic() - self._started
+        self.elapsed = _real_seconds() - self._started
         self.ended_at = now()
         self.directory.remove()
         self._on_end()
@@ -119,7 +125,7 @@ class ScriptProgress(Progress):
         if code is None:
             return "RUNNING"
         state = "SUCCEEDED" if code == 0 else "FAILED"
-        if self.following["RUNNING"] != state:
+        if self.outcome.execution_time is None:  # the first read since the exit
             message = None
             if state == "FAILED":
                 message = self.process.error_message()

@@ -522,3 +522,12 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def test_execute__execution_time_is_the_real_seconds_even_under_frozen_time(
+    glue: Any, s3: Any, make_job: JobFactory
+) -> None:
+    job = script_job(glue, s3, make_job, "import time\ntime.sleep(1.2)\n")
+    with freeze_time():
+        run = wait_for_end(glue, job, glue.start_job_run(JobName=job)["JobRunId"])
+    assert (run["JobRunState"], run["ExecutionTime"]) == ("SUCCEEDED", 1)
