@@ -112,7 +112,7 @@ class Lifecycle:
 
     def expire(self, run: JobRun, at: float) -> bool:
         """A WAITING run that got no slot within its Timeout ends EXPIRED; True if it did."""
-        deadline = run.started_on + run.settings.timeout * 60
+        deadline = run.deadline
         if at < deadline:
             return False
         run.state_detail = None
@@ -141,7 +141,7 @@ class Lifecycle:
         True if the run just ended. A seeded run that is still live only times out (or
         is stopped): no state manager drives it."""
         if run.state in TIMES_OUT:
-            deadline = run.started_on + run.settings.timeout * 60
+            deadline = run.deadline
             if at >= deadline:
                 self._notice_delay(run, deadline)
                 self._finish(run, "TIMEOUT", deadline)
